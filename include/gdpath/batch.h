@@ -1,0 +1,22 @@
+/* batch.h — the headless mode (SPEC §7): metadata lines, one header, CSV rows. */
+#ifndef GDPATH_BATCH_H
+#define GDPATH_BATCH_H
+
+#include <stdio.h>
+
+struct opts;
+struct run;
+
+/* Run o->steps steps of a run built from o and write the CSV to stdout or o->output.
+ * Returns the exit status (0 done, 1 error, 2 usage, 3 diverged); messages on stderr. */
+int batch_main(const struct opts *o);
+
+/* The CSV of a run as it stands: metadata, header, and its history rows (for the
+ * screen's export). */
+void batch_write_meta(FILE *out, const struct run *r);
+void batch_write_header(FILE *out, const struct run *r);
+/* One row for the run's current state (alpha, beta filled when the spectrum is from
+ * this step). */
+void batch_write_row(FILE *out, struct run *r);
+
+#endif

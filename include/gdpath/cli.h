@@ -1,0 +1,38 @@
+/* cli.h — the command line (SPEC §8): GNU-style long options parsed with getopt_long
+ * into one struct that the batch writer, the snapshot and the screen read. */
+#ifndef GDPATH_CLI_H
+#define GDPATH_CLI_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "gdpath/run.h"
+
+enum mode { MODE_TUI, MODE_BATCH, MODE_SNAPSHOT };
+
+struct opts {
+	struct run_cfg run;
+	int mode;
+	long steps;          /* batch/snapshot: steps to run (-1: the default) */
+	long every;          /* batch: a row every N steps */
+	const char *output;  /* batch: -o FILE */
+	const char *preset;
+	const char *theme;
+	bool ascii;
+	int fps;
+	int cols, rows;      /* --size for --snapshot */
+	bool act_set;        /* --activation given */
+};
+
+/* Exit statuses (SPEC §7). */
+enum { EXIT_OK = 0, EXIT_ERROR = 1, EXIT_USAGE = 2, EXIT_DIVERGED = 3 };
+
+/* Parse argv into o. Returns 0 to go on, 1 when the program is done (--help, --version,
+ * --list printed; exit 0), -1 on a usage error (*cause is the one-line message). */
+int cli_parse(int argc, char **argv, struct opts *o, char **cause);
+/* The usage text of --help. */
+void cli_usage(FILE *out);
+/* The long option names the program accepts (NULL-terminated), for the docs test. */
+const char *const *cli_long_options(void);
+
+#endif

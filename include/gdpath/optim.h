@@ -1,0 +1,43 @@
+/* optim.h — gradient methods on the sum loss L(θ) = ½‖f(θ) − y‖² (SPEC §4).
+ * Workspaces are allocated by optim_new(); optim_step() allocates nothing. */
+#ifndef GDPATH_OPTIM_H
+#define GDPATH_OPTIM_H
+
+#include <stddef.h>
+
+#include <gsl/gsl_rng.h>
+
+struct model;
+
+enum optim_kind { OPT_GD, OPT_SGD, OPT_MOMENTUM, OPT_NESTEROV, OPT_ADAM, OPT_FLOW, OPT_COUNT };
+
+struct optim_cfg {
+	int kind;
+	size_t minibatch; /* sgd: samples per step (0: 1) */
+	double beta1;     /* momentum, nesterov, adam (NAN: 0.9) */
+	double beta2;     /* adam (NAN: 0.999) */
+	double eps;       /* adam (NAN: 1e-8) */
+};
+
+const char *optim_name(int kind);
+const char *optim_summary(int kind);
+int optim_lookup(const char *name); /* -1 if unknown */
+
+struct optim;
+
+/* A fresh optimizer for model m (p parameters, n samples). NULL and *cause on failure. */
+struct optim *optim_new(const struct optim_cfg *cfg, const struct model *m, char **cause);
+void optim_free(struct optim *o);
+/* Forget the state (velocities, moments, step count). */
+void optim_reset(struct optim *o);
+/* Copy src's state into dst (same kind and sizes). */
+void optim_copy_state(struct optim *dst, const struct optim *src);
+const struct optim_cfg *optim_cfg(const struct optim *o);
+
+/* One step of size eta. On entry r = f(θ) − y with the model's forward cache at θ; on
+ * exit θ has moved and r = f(θ) − y at the new θ (forward cache there too). rng drives
+ * SGD's sampling. Returns 0, or -1 if the ODE integrator (flow) gave up. */
+int optim_step(struct optim *o, struct model *m, gsl_rng *rng, double eta, double *theta,
+	       double *r);
+
+#endif

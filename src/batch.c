@@ -1,0 +1,180 @@
+/* batch.c — `gdpath --batch`: the CSV contract of SPEC §7. Numbers are %.17g in the C
+ * locale (main keeps LC_NUMERIC at "C"); non-finite values are written as nan, inf, -inf;
+ * undefined ones as empty fields. */
+#include "config.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "gdpath/batch.h"
+#include "gdpath/cli.h"
+#include "gdpath/data.h"
+#include "gdpath/run.h"
+#include "gdpath/theory.h"
+#include "gdpath/track.h"
+
+static void num(FILE *out, double v)
+{
+	if (isnan(v))
+		fputs("nan", out);
+	else if (isinf(v))
+		fputs(v > 0 ? "inf" : "-inf", out);
+	else
+		fprintf(out, "%.17g", v);
+}
+
+/* A field: a comma, then the value, or nothing for an undefined one. */
+static void field(FILE *out, double v, int defined)
+{
+	fputc(',', out);
+	if (defined)
+		num(out, v);
+}
+
+void batch_write_meta(FILE *out, const struct run *r)
+{
+	const struct model *m = r->m;
+	const struct model_cfg *c = &m->cfg;
+	const struct theory *th = r->th;
+	fprintf(out, "# gdpath %s\n", PACKAGE_VERSION);
+	fprintf(out, "# model: %s\n", m->ops->name);
+	fprintf(out, "# sizes: n=%zu d=%zu", c->n, c->d);
+	if (m->ops == &model_shallow_ops || m->ops == &model_du_ops || m->ops == &model_mlp_ops)
+		fprintf(out, " k=%zu", c->k);
+	if (m->ops == &model_lowrank_ops)
+		fprintf(out, " r=%zu", c->r);
+	if (m->ops == &model_mlp_ops)
+		fprintf(out, " depth=%zu", c->depth);
+	fputc('\n', out);
+	fprintf(out, "# p: %zu\n", m->p);
+	fprintf(out, "# seed: %lu\n", r->cfg.seed);
+	fprintf(out, "# data: %s\n", r->cfg.data_file ? r->cfg.data_file : "generated");
+	fprintf(out, "# labels: %s\n", r->cfg.data_file ? "from data" : labels_name(r->cfg.labels));
+	fprintf(out, "# init: %s\n", r->cfg.init == INIT_ZERO   ? "zero"
+				     : r->cfg.init == INIT_FILE ? r->cfg.init_file
+								: "random");
+	fprintf(out, "# optimizer: %s\n", optim_name(r->cfg.ocfg.kind));
+	fputs("# eta: ", out);
+	num(out, r->eta);
+	fputs("\n# eta_theory: ", out);
+	num(out, th->eta_theory);
+	fprintf(out, "%s\n", th->eta_theory_fallback ? " (1/(2 beta0^2), Thm 2.2)" : "");
+	fputs("# r0: ", out);
+	num(out, th->r0);
+	fputs("\n# alpha0: ", out);
+	num(out, th->alpha0);
+	fputs("\n# beta0: ", out);
+	num(out, th->beta0);
+	fputc('\n', out);
+	if (th->have_star) {
+		fputs("# star_distance: ", out);
+		num(out, th->star_dist);
+		fputc('\n', out);
+	}
+	fprintf(out, "# spectrum_every: %ld\n", th->every);
+	if (th->no_guarantee)
+		fputs("# warning: alpha0 = 0 (n > p or J rank-deficient): no guarantee applies\n", out);
+}
+
+void batch_write_header(FILE *out, const struct run *r)
+{
+	fputs("step,loss,residual,nresidual,distance,ndistance,path,eta,alpha,beta,alpha_path,beta_path",
+	      out);
+	for (size_t l = 0; l < r->m->nlayers; l++) {
+		const char *n = r->m->layer[l].name;
+		fprintf(out, ",distance.%s,ndistance.%s,path.%s", n, n, n);
+	}
+	fputs(",zeta,lambda,outside", out);
+	for (size_t i = 0; i < r->nextras; i++)
+		fprintf(out, ",%s", r->extra_names[i]);
+	fputc('\n', out);
+}
+
+void batch_write_row(FILE *out, struct run *r)
+{
+	const struct track *t = r->tr;
+	const struct theory *th = r->th;
+	const struct track_point *c = &t->cur;
+	int spec = th->spec_step == c->step;
+	fprintf(out, "%ld", c->step);
+	field(out, c->loss, 1);
+	field(out, c->residual, 1);
+	field(out, track_nresidual(t, c->residual), t->r0 > 0);
+	field(out, c->distance, 1);
+	field(out, track_ndistance(t, c->distance), t->theta0_norm > 0);
+	field(out, c->path, 1);
+	field(out, c->eta, 1);
+	field(out, th->alpha, spec);
+	field(out, th->beta, spec);
+	field(out, th->alpha_hat, 1);
+	field(out, th->beta_hat, 1);
+	for (size_t l = 0; l < t->nlayers; l++) {
+		field(out, t->ldist[l], 1);
+		field(out, track_layer_ndistance(t, l, t->ldist[l]), t->l0norm[l] > 0);
+		field(out, t->lpath[l], 1);
+	}
+	field(out, th->zeta_hat, !isnan(th->zeta_hat));
+	field(out, th->lambda_hat, !isnan(th->lambda_hat));
+	fprintf(out, ",%ld", th->outside);
+	if (r->nextras) {
+		run_update_extras(r);
+		for (size_t i = 0; i < r->nextras; i++)
+			field(out, r->extras[i], 1);
+	}
+	fputc('\n', out);
+}
+
+int batch_main(const struct opts *o)
+{
+	char *cause = NULL;
+	int status = 1;
+	struct run *r = run_new(&o->run, &cause, &status);
+	if (r == NULL) {
+		fprintf(stderr, "gdpath: %s\n", cause);
+		free(cause);
+		return status;
+	}
+	FILE *out = stdout;
+	if (o->output && (out = fopen(o->output, "w")) == NULL) {
+		fprintf(stderr, "gdpath: %s: %s\n", o->output, strerror(errno));
+		run_free(r);
+		return EXIT_ERROR;
+	}
+	batch_write_meta(out, r);
+	batch_write_header(out, r);
+	batch_write_row(out, r);
+	int rc = EXIT_OK;
+	for (long s = 1; s <= o->steps; s++) {
+		int st = run_step(r);
+		if (st != RUN_OK) {
+			batch_write_row(out, r);
+			if (st == RUN_DIVERGED) {
+				fprintf(out, "# diverged at step %ld: the loss is not finite\n", r->status_step);
+				fprintf(stderr, "gdpath: diverged at step %ld (loss is not finite); try a smaller --eta\n",
+					r->status_step);
+				rc = EXIT_DIVERGED;
+			} else {
+				fprintf(out, "# failed at step %ld: the ODE integrator gave up\n", r->status_step);
+				fprintf(stderr, "gdpath: gradient flow failed at step %ld: the ODE integrator gave up\n",
+					r->status_step);
+				rc = EXIT_ERROR;
+			}
+			break;
+		}
+		if (s % o->every == 0 || s == o->steps)
+			batch_write_row(out, r);
+	}
+	if (fflush(out) != 0 || ferror(out)) {
+		fprintf(stderr, "gdpath: %s: %s\n", o->output ? o->output : "stdout", strerror(errno));
+		rc = EXIT_ERROR;
+	}
+	if (out != stdout && fclose(out) != 0 && rc == EXIT_OK) {
+		fprintf(stderr, "gdpath: %s: %s\n", o->output, strerror(errno));
+		rc = EXIT_ERROR;
+	}
+	run_free(r);
+	return rc;
+}

@@ -1,0 +1,480 @@
+/* cli.c — getopt_long over SPEC §8's options; every value is checked here so that a
+ * wrong one is a one-line message and exit status 2, never a crash later. */
+#include "config.h"
+
+#include <getopt.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "gdpath/act.h"
+#include "gdpath/cli.h"
+#include "gdpath/data.h"
+#include "gdpath/optim.h"
+#include "gdpath/preset.h"
+#include "gdpath/theme.h"
+#include "gdpath/util.h"
+
+enum {
+	OPT_DEPTH = 256,
+	OPT_GAMMA,
+	OPT_TRAIN_OUTPUT,
+	OPT_LABELS,
+	OPT_INIT,
+	OPT_SAVE_INIT,
+	OPT_DATA,
+	OPT_SAVE_DATA,
+	OPT_MINIBATCH,
+	OPT_BETA1,
+	OPT_BETA2,
+	OPT_ADAM_EPS,
+	OPT_SPECTRUM_EVERY,
+	OPT_PRESET,
+	OPT_BATCH,
+	OPT_STEPS,
+	OPT_EVERY,
+	OPT_SNAPSHOT,
+	OPT_SIZE,
+	OPT_THEME,
+	OPT_ASCII,
+	OPT_FPS,
+	OPT_LIST,
+};
+
+static const struct option longopts[] = {
+    {"model", required_argument, NULL, 'm'},
+    {"samples", required_argument, NULL, 'n'},
+    {"dim", required_argument, NULL, 'd'},
+    {"width", required_argument, NULL, 'k'},
+    {"rank", required_argument, NULL, 'r'},
+    {"depth", required_argument, NULL, OPT_DEPTH},
+    {"activation", required_argument, NULL, 'a'},
+    {"gamma", required_argument, NULL, OPT_GAMMA},
+    {"train-output", no_argument, NULL, OPT_TRAIN_OUTPUT},
+    {"labels", required_argument, NULL, OPT_LABELS},
+    {"init", required_argument, NULL, OPT_INIT},
+    {"save-init", required_argument, NULL, OPT_SAVE_INIT},
+    {"data", required_argument, NULL, OPT_DATA},
+    {"save-data", required_argument, NULL, OPT_SAVE_DATA},
+    {"optimizer", required_argument, NULL, 'O'},
+    {"minibatch", required_argument, NULL, OPT_MINIBATCH},
+    {"beta1", required_argument, NULL, OPT_BETA1},
+    {"beta2", required_argument, NULL, OPT_BETA2},
+    {"adam-eps", required_argument, NULL, OPT_ADAM_EPS},
+    {"eta", required_argument, NULL, 'e'},
+    {"seed", required_argument, NULL, 's'},
+    {"spectrum-every", required_argument, NULL, OPT_SPECTRUM_EVERY},
+    {"preset", required_argument, NULL, OPT_PRESET},
+    {"batch", no_argument, NULL, OPT_BATCH},
+    {"steps", required_argument, NULL, OPT_STEPS},
+    {"every", required_argument, NULL, OPT_EVERY},
+    {"output", required_argument, NULL, 'o'},
+    {"snapshot", no_argument, NULL, OPT_SNAPSHOT},
+    {"size", required_argument, NULL, OPT_SIZE},
+    {"theme", required_argument, NULL, OPT_THEME},
+    {"ascii", no_argument, NULL, OPT_ASCII},
+    {"fps", required_argument, NULL, OPT_FPS},
+    {"list", required_argument, NULL, OPT_LIST},
+    {"help", no_argument, NULL, 'h'},
+    {"version", no_argument, NULL, 'V'},
+    {NULL, 0, NULL, 0},
+};
+static const char shortopts[] = "m:n:d:k:r:a:O:e:s:o:hV";
+
+const char *const *cli_long_options(void)
+{
+	static const char *names[sizeof longopts / sizeof longopts[0]];
+	for (size_t i = 0; longopts[i].name; i++)
+		names[i] = longopts[i].name;
+	return names;
+}
+
+void cli_usage(FILE *out)
+{
+	fputs("Usage: gdpath [OPTION]...\n"
+	      "Watch gradient descent train an over-parameterized model, live in the terminal,\n"
+	      "inside the bounds the theory proves: misfit against distance from the start,\n"
+	      "loss against its guaranteed rate, and per-layer path lengths.\n"
+	      "\n"
+	      "Model and data:\n"
+	      "  -m, --model NAME        linear, glm, lowrank, shallow, du, mlp (default linear)\n"
+	      "  -n, --samples N         number of data points n\n"
+	      "  -d, --dim D             input dimension d (matrix side for lowrank)\n"
+	      "  -k, --width K           hidden units k (m for du, layer width for mlp)\n"
+	      "  -r, --rank R            rank r for lowrank\n"
+	      "      --depth L           layers for mlp\n"
+	      "  -a, --activation NAME   softplus, relu, leaky, tanh, sigmoid, quadratic, linear\n"
+	      "      --gamma G           add a linear part: (1-G)*phi(z) + G*z, 0 <= G <= 1\n"
+	      "      --train-output      shallow: train the output layer v too\n"
+	      "      --labels KIND       gaussian, rademacher, align-min, align-max\n"
+	      "      --init KIND|FILE    random (default), zero, or a file of p numbers\n"
+	      "      --save-init FILE    write theta0, one number a line\n"
+	      "      --data FILE         read samples from CSV (last column the label)\n"
+	      "      --save-data FILE    write the samples as CSV\n"
+	      "\n"
+	      "Optimizer:\n"
+	      "  -O, --optimizer NAME    gd, sgd, momentum, nesterov, adam, flow (default gd)\n"
+	      "  -e, --eta X|theory      step size, or the model's theory step (default theory)\n"
+	      "      --minibatch B       sgd: samples per step (default 1)\n"
+	      "      --beta1 B, --beta2 B, --adam-eps E\n"
+	      "                          momentum and Adam constants (0.9, 0.999, 1e-8)\n"
+	      "  -s, --seed S            all randomness (default 1)\n"
+	      "      --spectrum-every N  alpha, beta every N steps (default 0: automatic)\n"
+	      "      --preset NAME       a paper's figure; later options override it\n"
+	      "\n"
+	      "Output:\n"
+	      "      --batch             no screen: CSV on stdout (or -o FILE)\n"
+	      "      --steps N           steps for --batch and --snapshot (default 1000)\n"
+	      "      --every N           --batch: a row every N steps (default 1)\n"
+	      "  -o, --output FILE       --batch: write the CSV to FILE\n"
+	      "      --snapshot          print the screen after --steps as text\n"
+	      "      --size COLSxROWS    --snapshot: screen size (default 100x30)\n"
+	      "      --theme NAME|FILE   default, light, mono, cvd, projector, or a file\n"
+	      "      --ascii             ASCII plots instead of braille\n"
+	      "      --fps N             redraws per second at most (default 30)\n"
+	      "      --list WHAT         models, optimizers, activations, presets, themes\n"
+	      "  -h, --help              show this help and exit\n"
+	      "  -V, --version           show the version and exit\n"
+	      "\n"
+	      "Exit status: 0 done, 1 data or I/O error, 2 usage error, 3 the run diverged.\n"
+	      "Keys in the visualizer: press ? for the list.\n",
+	      out);
+}
+
+static void print_version(void)
+{
+	printf("gdpath %s\n"
+	       "Copyright (C) 2026 the gdpath authors.\n"
+	       "License GPLv3+: GNU GPL version 3 or later <https://gnu.org/licenses/gpl.html>.\n"
+	       "This is free software: you are free to change and redistribute it.\n"
+	       "There is NO WARRANTY, to the extent permitted by law.\n",
+	       PACKAGE_VERSION);
+}
+
+static int print_list(const char *what, char **cause)
+{
+	if (strcmp(what, "models") == 0) {
+		for (size_t i = 0; i < model_count(); i++)
+			printf("%-10s %s\n", model_at(i)->name, model_at(i)->summary);
+	} else if (strcmp(what, "optimizers") == 0) {
+		for (int i = 0; i < OPT_COUNT; i++)
+			printf("%-10s %s\n", optim_name(i), optim_summary(i));
+	} else if (strcmp(what, "activations") == 0) {
+		for (int i = 0; i < ACT_COUNT; i++)
+			printf("%s\n", act_name(i));
+	} else if (strcmp(what, "presets") == 0) {
+		for (size_t i = 0; i < preset_count(); i++)
+			printf("%-11s %s\n", preset_at(i)->name, preset_at(i)->summary);
+	} else if (strcmp(what, "themes") == 0) {
+		char **names = theme_list();
+		for (size_t i = 0; names && names[i]; i++)
+			puts(names[i]);
+		theme_strv_free(names);
+	} else {
+		*cause = xasprintf("--list: unknown list '%s' (models, optimizers, activations, presets, themes)",
+				   what);
+		return -1;
+	}
+	return 0;
+}
+
+static const char *optname(int c)
+{
+	static char buf[4];
+	for (size_t i = 0; longopts[i].name; i++)
+		if (longopts[i].val == c)
+			return longopts[i].name;
+	snprintf(buf, sizeof buf, "%c", c);
+	return buf;
+}
+
+/* A size option: a whole number in [1, 1e9]. */
+static int want_size(int c, const char *arg, size_t *out, char **cause)
+{
+	size_t v;
+	if (parse_size(arg, &v) != 0 || v < 1 || v > 1000000000) {
+		*cause = xasprintf("--%s: '%s' is not a whole number from 1 to 1000000000", optname(c), arg);
+		return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+static int want_double(int c, const char *arg, double lo, double hi, bool lo_open, double *out,
+		       char **cause)
+{
+	double v;
+	if (parse_double(arg, &v) != 0 || v < lo || v > hi || (lo_open && v == lo)) {
+		*cause = xasprintf("--%s: '%s' is not a number in %s%g, %g]", optname(c), arg,
+				   lo_open ? "(" : "[", lo, hi);
+		return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+static int want_long(int c, const char *arg, long lo, long hi, long *out, char **cause)
+{
+	long v;
+	if (parse_long(arg, &v) != 0 || v < lo || v > hi) {
+		*cause = xasprintf("--%s: '%s' is not a whole number from %ld to %ld", optname(c), arg,
+				   lo, hi);
+		return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+static int parse_eta(const char *arg, struct opts *o, char **cause)
+{
+	if (strcmp(arg, "theory") == 0) {
+		o->run.eta_theory = true;
+		o->run.eta_scale = 1;
+		return 0;
+	}
+	double v;
+	if (parse_double(arg, &v) != 0 || !(v > 0) || v > 1e12) {
+		*cause = xasprintf("--eta: '%s' is not a positive finite step size (or 'theory')", arg);
+		return -1;
+	}
+	o->run.eta = v;
+	o->run.eta_theory = false;
+	return 0;
+}
+
+static int parse_size_arg(const char *arg, struct opts *o, char **cause)
+{
+	int cols, rows;
+	char x, extra;
+	if (sscanf(arg, "%d%c%d%c", &cols, &x, &rows, &extra) != 3 || (x != 'x' && x != 'X') ||
+	    cols < 1 || rows < 1 || cols > 10000 || rows > 10000) {
+		*cause = xasprintf("--size: '%s' is not COLSxROWS (for example 100x30)", arg);
+		return -1;
+	}
+	o->cols = cols;
+	o->rows = rows;
+	return 0;
+}
+
+static void opts_default(struct opts *o)
+{
+	memset(o, 0, sizeof *o);
+	run_cfg_default(&o->run);
+	o->mode = MODE_TUI;
+	o->steps = -1;
+	o->every = 1;
+	o->fps = 30;
+	o->cols = 100;
+	o->rows = 30;
+	o->preset = NULL;
+}
+
+static int handle(int c, const char *arg, struct opts *o, char **cause)
+{
+	struct run_cfg *rc = &o->run;
+	long l;
+	switch (c) {
+	case 'm':
+		if ((rc->ops = model_lookup(arg)) == NULL) {
+			*cause = xasprintf("--model: unknown model '%s' (try --list models)", arg);
+			return -1;
+		}
+		return 0;
+	case 'n':
+		return want_size(c, arg, &rc->mcfg.n, cause);
+	case 'd':
+		return want_size(c, arg, &rc->mcfg.d, cause);
+	case 'k':
+		return want_size(c, arg, &rc->mcfg.k, cause);
+	case 'r':
+		return want_size(c, arg, &rc->mcfg.r, cause);
+	case OPT_DEPTH:
+		if (want_size(c, arg, &rc->mcfg.depth, cause) != 0)
+			return -1;
+		if (rc->mcfg.depth > MODEL_MAX_LAYERS) {
+			*cause = xasprintf("--depth: at most %d layers", MODEL_MAX_LAYERS);
+			return -1;
+		}
+		return 0;
+	case 'a':
+		if ((rc->mcfg.act = act_lookup(arg)) < 0) {
+			*cause = xasprintf("--activation: unknown activation '%s' (try --list activations)",
+					   arg);
+			return -1;
+		}
+		o->act_set = true;
+		return 0;
+	case OPT_GAMMA:
+		return want_double(c, arg, 0, 1, false, &rc->mcfg.gamma, cause);
+	case OPT_TRAIN_OUTPUT:
+		rc->mcfg.train_output = true;
+		return 0;
+	case OPT_LABELS:
+		if ((rc->labels = labels_lookup(arg)) < 0) {
+			*cause = xasprintf("--labels: unknown kind '%s' (gaussian, rademacher, align-min, align-max)",
+					   arg);
+			return -1;
+		}
+		return 0;
+	case OPT_INIT:
+		if (strcmp(arg, "random") == 0) {
+			rc->init = INIT_RANDOM;
+		} else if (strcmp(arg, "zero") == 0) {
+			rc->init = INIT_ZERO;
+		} else if (*arg == '\0') {
+			*cause = xstrdup("--init: give random, zero or a file name");
+			return -1;
+		} else {
+			rc->init = INIT_FILE;
+			rc->init_file = arg;
+		}
+		return 0;
+	case OPT_SAVE_INIT:
+		rc->save_init = arg;
+		return 0;
+	case OPT_DATA:
+		rc->data_file = arg;
+		return 0;
+	case OPT_SAVE_DATA:
+		rc->save_data = arg;
+		return 0;
+	case 'O':
+		if ((rc->ocfg.kind = optim_lookup(arg)) < 0) {
+			*cause = xasprintf("--optimizer: unknown optimizer '%s' (try --list optimizers)", arg);
+			return -1;
+		}
+		return 0;
+	case OPT_MINIBATCH:
+		return want_size(c, arg, &rc->ocfg.minibatch, cause);
+	case OPT_BETA1:
+		return want_double(c, arg, 0, 0.999999, false, &rc->ocfg.beta1, cause);
+	case OPT_BETA2:
+		return want_double(c, arg, 0, 0.999999999, false, &rc->ocfg.beta2, cause);
+	case OPT_ADAM_EPS:
+		return want_double(c, arg, 0, 1, true, &rc->ocfg.eps, cause);
+	case 'e':
+		return parse_eta(arg, o, cause);
+	case 's':
+		if (want_long(c, arg, 0, 4294967295L, &l, cause) != 0)
+			return -1;
+		rc->seed = (unsigned long)l;
+		return 0;
+	case OPT_SPECTRUM_EVERY:
+		return want_long(c, arg, 0, 1000000000L, &rc->spectrum_every, cause);
+	case OPT_BATCH:
+		o->mode = MODE_BATCH;
+		return 0;
+	case OPT_STEPS:
+		return want_long(c, arg, 0, 1000000000000L, &o->steps, cause);
+	case OPT_EVERY:
+		return want_long(c, arg, 1, 1000000000000L, &o->every, cause);
+	case 'o':
+		o->output = arg;
+		return 0;
+	case OPT_SNAPSHOT:
+		o->mode = MODE_SNAPSHOT;
+		return 0;
+	case OPT_SIZE:
+		return parse_size_arg(arg, o, cause);
+	case OPT_THEME:
+		o->theme = arg;
+		return 0;
+	case OPT_ASCII:
+		o->ascii = true;
+		return 0;
+	case OPT_FPS:
+		if (want_long(c, arg, 1, 1000, &l, cause) != 0)
+			return -1;
+		o->fps = (int)l;
+		return 0;
+	}
+	*cause = xasprintf("unhandled option %d", c);
+	return -1;
+}
+
+/* Cross-option checks once everything is read. */
+static int validate(struct opts *o, char **cause)
+{
+	struct run_cfg *rc = &o->run;
+	if (o->act_set && !rc->ops->has_act) {
+		*cause = xasprintf("--activation: model %s has no activation to choose", rc->ops->name);
+		return -1;
+	}
+	if (rc->data_file && rc->labels >= 0) {
+		*cause = xstrdup("--labels: the labels come from --data; give one or the other");
+		return -1;
+	}
+	if (o->output && o->mode != MODE_BATCH) {
+		*cause = xstrdup("--output: only with --batch");
+		return -1;
+	}
+	return 0;
+}
+
+int cli_parse(int argc, char **argv, struct opts *o, char **cause)
+{
+	opts_default(o);
+	*cause = NULL;
+	int c;
+	/* Pass 1: --help, --version, --list, and the preset, which later options override. */
+	opterr = 0;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
+		if (c == 'h') {
+			cli_usage(stdout);
+			return 1;
+		}
+		if (c == 'V') {
+			print_version();
+			return 1;
+		}
+		if (c == OPT_PRESET) {
+			const struct preset *p = preset_lookup(optarg);
+			if (p == NULL) {
+				*cause = xasprintf("--preset: unknown preset '%s' (try --list presets)", optarg);
+				return -1;
+			}
+			o->preset = p->name;
+			p->apply(o);
+		}
+	}
+	/* Pass 2: everything else, with getopt's own messages replaced by ours. */
+	optind = 1;
+	while ((c = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
+		if (c == '?') {
+			bool known = false;
+			for (size_t i = 0; optopt && longopts[i].name; i++)
+				known |= longopts[i].val == optopt;
+			if (known)
+				*cause = xasprintf("option '%s' needs a value", argv[optind - 1]);
+			else if (optopt)
+				*cause = xasprintf("unknown option '-%c'", optopt);
+			else
+				*cause = xasprintf("unknown option '%s'", argv[optind - 1]);
+			return -1;
+		}
+		if (c == ':') {
+			*cause = xasprintf("option '%s' needs a value", argv[optind - 1]);
+			return -1;
+		}
+		if (c == OPT_PRESET || c == 'h' || c == 'V')
+			continue;
+		if (c == OPT_LIST) {
+			if (print_list(optarg, cause) != 0)
+				return -1;
+			return 1;
+		}
+		if (handle(c, optarg, o, cause) != 0)
+			return -1;
+	}
+	if (optind < argc) {
+		*cause = xasprintf("unexpected argument '%s'", argv[optind]);
+		return -1;
+	}
+	if (validate(o, cause) != 0)
+		return -1;
+	if (o->steps < 0)
+		o->steps = 1000;
+	return 0;
+}

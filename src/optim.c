@@ -1,0 +1,228 @@
+/* optim.c — gd, sgd, heavy-ball momentum, Nesterov, Adam and gradient flow (SPEC §4),
+ * each on the gradient of the sum loss, ∇L = Jᵀ(f − y) ([OS19] (2.2)). */
+#include "config.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gsl/gsl_errno.h>
+#include <gsl/gsl_odeiv2.h>
+#include <gsl/gsl_randist.h>
+
+#include "gdpath/model.h"
+#include "gdpath/optim.h"
+#include "gdpath/util.h"
+
+static const struct {
+	const char *name, *summary;
+} kinds[OPT_COUNT] = {
+    [OPT_GD] = {"gd", "gradient descent: θ ← θ − η Jᵀr ([OS19] (2.2))"},
+    [OPT_SGD] = {"sgd", "stochastic gradient on --minibatch B samples drawn without replacement ([OS19] (3.1))"},
+    [OPT_MOMENTUM] = {"momentum", "heavy ball: v ← β1 v − η∇L, θ ← θ + v"},
+    [OPT_NESTEROV] = {"nesterov", "Nesterov: gradient at the look-ahead θ + β1 v"},
+    [OPT_ADAM] = {"adam", "Adam with --beta1 --beta2 --adam-eps, bias-corrected"},
+    [OPT_FLOW] = {"flow", "gradient flow dθ/dt = −∇L by adaptive RK (GSL odeiv2); a step advances time by η"},
+};
+
+const char *optim_name(int kind)
+{
+	return kind >= 0 && kind < OPT_COUNT ? kinds[kind].name : "?";
+}
+
+const char *optim_summary(int kind)
+{
+	return kind >= 0 && kind < OPT_COUNT ? kinds[kind].summary : "?";
+}
+
+int optim_lookup(const char *name)
+{
+	for (int i = 0; i < OPT_COUNT; i++)
+		if (strcmp(kinds[i].name, name) == 0)
+			return i;
+	return -1;
+}
+
+struct optim {
+	struct optim_cfg cfg;
+	size_t n, p;
+	double *g;      /* gradient */
+	double *vel;    /* momentum / nesterov velocity; adam first moment */
+	double *mom2;   /* adam second moment */
+	double *ahead;  /* nesterov look-ahead point */
+	double *rtmp;   /* residual scratch */
+	size_t *all, *batch; /* sgd index pool and draw */
+	long t;         /* steps taken (adam bias correction) */
+	/* flow */
+	struct model *fm;
+	gsl_odeiv2_system sys;
+	gsl_odeiv2_driver *drv;
+};
+
+static int flow_rhs(double t, const double *theta, double *dtheta, void *params)
+{
+	(void)t;
+	struct optim *o = params;
+	model_residual(o->fm, theta, o->rtmp);
+	o->fm->ops->vjp(o->fm, theta, o->rtmp, NULL, o->n, dtheta);
+	for (size_t j = 0; j < o->p; j++) {
+		dtheta[j] = -dtheta[j];
+		if (!isfinite(dtheta[j]))
+			return GSL_EBADFUNC;
+	}
+	return GSL_SUCCESS;
+}
+
+struct optim *optim_new(const struct optim_cfg *cfg, const struct model *m, char **cause)
+{
+	struct optim *o = calloc(1, sizeof *o);
+	if (o == NULL)
+		goto oom;
+	o->cfg = *cfg;
+	if (isnan(o->cfg.beta1))
+		o->cfg.beta1 = 0.9;
+	if (isnan(o->cfg.beta2))
+		o->cfg.beta2 = 0.999;
+	if (isnan(o->cfg.eps))
+		o->cfg.eps = 1e-8;
+	if (o->cfg.minibatch == 0)
+		o->cfg.minibatch = 1;
+	o->n = m->n;
+	o->p = m->p;
+	if (o->cfg.kind == OPT_SGD && o->cfg.minibatch > o->n) {
+		*cause = xasprintf("--minibatch %zu is larger than the %zu samples", o->cfg.minibatch,
+				   o->n);
+		free(o);
+		return NULL;
+	}
+	o->g = xcalloc(o->p, sizeof(double));
+	o->vel = xcalloc(o->p, sizeof(double));
+	o->mom2 = xcalloc(o->p, sizeof(double));
+	o->ahead = xcalloc(o->p, sizeof(double));
+	o->rtmp = xcalloc(o->n, sizeof(double));
+	o->all = xcalloc(o->n, sizeof(size_t));
+	o->batch = xcalloc(o->cfg.minibatch, sizeof(size_t));
+	if (!o->g || !o->vel || !o->mom2 || !o->ahead || !o->rtmp || !o->all || !o->batch)
+		goto oom;
+	for (size_t i = 0; i < o->n; i++)
+		o->all[i] = i;
+	if (o->cfg.kind == OPT_FLOW) {
+		o->fm = (struct model *)m;
+		o->sys = (gsl_odeiv2_system){flow_rhs, NULL, o->p, o};
+		o->drv = gsl_odeiv2_driver_alloc_y_new(&o->sys, gsl_odeiv2_step_rkf45, 1e-3, 1e-10,
+						       1e-8);
+		if (o->drv == NULL)
+			goto oom;
+		gsl_odeiv2_driver_set_nmax(o->drv, 200000);
+	}
+	return o;
+oom:
+	optim_free(o);
+	*cause = xstrdup("out of memory for the optimizer");
+	return NULL;
+}
+
+void optim_free(struct optim *o)
+{
+	if (o == NULL)
+		return;
+	free(o->g);
+	free(o->vel);
+	free(o->mom2);
+	free(o->ahead);
+	free(o->rtmp);
+	free(o->all);
+	free(o->batch);
+	if (o->drv)
+		gsl_odeiv2_driver_free(o->drv);
+	free(o);
+}
+
+void optim_reset(struct optim *o)
+{
+	memset(o->vel, 0, o->p * sizeof(double));
+	memset(o->mom2, 0, o->p * sizeof(double));
+	o->t = 0;
+	if (o->drv)
+		gsl_odeiv2_driver_reset(o->drv);
+}
+
+void optim_copy_state(struct optim *dst, const struct optim *src)
+{
+	memcpy(dst->vel, src->vel, src->p * sizeof(double));
+	memcpy(dst->mom2, src->mom2, src->p * sizeof(double));
+	dst->t = src->t;
+}
+
+const struct optim_cfg *optim_cfg(const struct optim *o)
+{
+	return &o->cfg;
+}
+
+int optim_step(struct optim *o, struct model *m, gsl_rng *rng, double eta, double *theta,
+	       double *r)
+{
+	size_t p = o->p;
+	const struct model_ops *ops = m->ops;
+	double b1 = o->cfg.beta1;
+	o->t++;
+	switch (o->cfg.kind) {
+	case OPT_GD:
+		ops->vjp(m, theta, r, NULL, o->n, o->g);
+		for (size_t j = 0; j < p; j++)
+			theta[j] -= eta * o->g[j];
+		break;
+	case OPT_SGD: {
+		/* (3.1): the gradient of ½Σ_{i∈batch} r_i², a uniform draw without replacement. */
+		size_t b = o->cfg.minibatch;
+		if (b == 1)
+			o->batch[0] = gsl_rng_uniform_int(rng, o->n);
+		else
+			gsl_ran_choose(rng, o->batch, b, o->all, o->n, sizeof(size_t));
+		ops->vjp(m, theta, r, o->batch, b, o->g);
+		for (size_t j = 0; j < p; j++)
+			theta[j] -= eta * o->g[j];
+		break;
+	}
+	case OPT_MOMENTUM:
+		ops->vjp(m, theta, r, NULL, o->n, o->g);
+		for (size_t j = 0; j < p; j++) {
+			o->vel[j] = b1 * o->vel[j] - eta * o->g[j];
+			theta[j] += o->vel[j];
+		}
+		break;
+	case OPT_NESTEROV:
+		for (size_t j = 0; j < p; j++)
+			o->ahead[j] = theta[j] + b1 * o->vel[j];
+		model_residual(m, o->ahead, o->rtmp);
+		ops->vjp(m, o->ahead, o->rtmp, NULL, o->n, o->g);
+		for (size_t j = 0; j < p; j++) {
+			o->vel[j] = b1 * o->vel[j] - eta * o->g[j];
+			theta[j] += o->vel[j];
+		}
+		break;
+	case OPT_ADAM: {
+		double b2 = o->cfg.beta2, c1 = 1 - pow(b1, (double)o->t),
+		       c2 = 1 - pow(b2, (double)o->t);
+		ops->vjp(m, theta, r, NULL, o->n, o->g);
+		for (size_t j = 0; j < p; j++) {
+			double g = o->g[j];
+			o->vel[j] = b1 * o->vel[j] + (1 - b1) * g;
+			o->mom2[j] = b2 * o->mom2[j] + (1 - b2) * g * g;
+			theta[j] -= eta * (o->vel[j] / c1) / (sqrt(o->mom2[j] / c2) + o->cfg.eps);
+		}
+		break;
+	}
+	case OPT_FLOW: {
+		double t = 0;
+		o->fm = m;
+		/* Each step restarts the integrator, so the path depends only on θ and η. */
+		gsl_odeiv2_driver_reset_hstart(o->drv, eta / 8);
+		if (gsl_odeiv2_driver_apply(o->drv, &t, eta, theta) != GSL_SUCCESS)
+			return -1;
+		break;
+	}
+	}
+	model_residual(m, theta, r);
+	return 0;
+}

@@ -1,0 +1,384 @@
+/* run.c — one training run from configuration to steps: data, θ0, optimizer, tracker,
+ * theory; forks and restarts for the comparison views. */
+#include "config.h"
+
+#include <limits.h>
+#include <stdint.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "gdpath/data.h"
+#include "gdpath/run.h"
+#include "gdpath/theory.h"
+#include "gdpath/track.h"
+#include "gdpath/util.h"
+
+#define RUN_MEM_FRACTION 0.75 /* refuse runs that need more of the physical memory */
+
+void run_cfg_default(struct run_cfg *c)
+{
+	memset(c, 0, sizeof *c);
+	c->ops = &model_linear_ops;
+	c->mcfg.act = -1;
+	c->mcfg.gamma = NAN;
+	c->labels = -1;
+	c->init = INIT_RANDOM;
+	c->ocfg = (struct optim_cfg){OPT_GD, 1, NAN, NAN, NAN};
+	c->eta = NAN;
+	c->eta_theory = true;
+	c->eta_scale = 1;
+	c->seed = 1;
+	c->history = 4096;
+}
+
+static void fail(char **cause, int *status, int code, char *msg)
+{
+	*cause = msg;
+	if (status)
+		*status = code;
+}
+
+/* Sizes from a data file: n rows, d (or d² for lowrank) features. */
+static int sizes_from_data(const struct run_cfg *c, const struct dataset *ds,
+			   struct model_cfg *mc, char **cause)
+{
+	size_t want_n = c->mcfg.n;
+	if (want_n && want_n != ds->n) {
+		*cause = xasprintf("%s has %zu rows, --samples asks for %zu", c->data_file, ds->n,
+				   want_n);
+		return -1;
+	}
+	mc->n = ds->n;
+	if (mc->d == 0) {
+		/* Find the d whose feature count matches the file. */
+		struct model_cfg t = *mc;
+		for (t.d = 1; t.d <= ds->nfeat; t.d++)
+			if (c->ops->features(&t) >= ds->nfeat)
+				break;
+		if (c->ops->features(&t) != ds->nfeat) {
+			*cause = xasprintf("%s has %zu feature columns, which no --dim of model %s fits",
+					   c->data_file, ds->nfeat, c->ops->name);
+			return -1;
+		}
+		mc->d = t.d;
+	}
+	if (c->ops->features(mc) != ds->nfeat) {
+		*cause = xasprintf("%s has %zu feature columns, model %s with --dim %zu expects %zu",
+				   c->data_file, ds->nfeat, c->ops->name, mc->d, c->ops->features(mc));
+		return -1;
+	}
+	return 0;
+}
+
+static int check_memory(const struct model_ops *ops, const struct model_cfg *mc, char **cause)
+{
+	double need = model_estimate_bytes(ops, mc), have = mem_physical();
+	double p = ops->nparams(mc), f = (double)ops->features(mc), n = (double)mc->n;
+	char a[32], b[32];
+	if (p > INT_MAX / 2 || f > INT_MAX / 2 || n > INT_MAX / 2 || n * f > (double)SIZE_MAX / 16) {
+		*cause = xasprintf("model %s with these sizes has %.3g parameters and %.3g inputs: too large",
+				   ops->name, p, n * f);
+		return -1;
+	}
+	if (have > 0 && need > RUN_MEM_FRACTION * have) {
+		*cause = xasprintf("model %s with n = %zu, d = %zu, k = %zu needs about %s; this machine has %s",
+				   ops->name, mc->n, mc->d, mc->k, fmt_bytes(need, a, sizeof a),
+				   fmt_bytes(have, b, sizeof b));
+		return -1;
+	}
+	return 0;
+}
+
+/* Everything from the data to the first spectrum; r->cfg is set. */
+static int run_build(struct run *r, char **cause, int *status)
+{
+	struct run_cfg *c = &r->cfg;
+	struct model_cfg mc = c->mcfg;
+	if (c->labels < 0)
+		c->labels = c->ops->default_labels;
+	r->rng = gsl_rng_alloc(gsl_rng_mt19937);
+	r->orng = gsl_rng_alloc(gsl_rng_mt19937);
+	if (!r->rng || !r->orng)
+		goto oom;
+	gsl_rng_set(r->rng, c->seed);
+	gsl_rng_set(r->orng, c->seed ^ 0x5eed5eedUL);
+
+	if (c->data_file) {
+		if (data_read_csv(c->data_file, &r->data, cause) != 0) {
+			*status = 1;
+			return -1;
+		}
+		if (sizes_from_data(c, r->data, &mc, cause) != 0) {
+			*status = 1;
+			return -1;
+		}
+		model_cfg_fill(c->ops, &mc);
+		if (check_memory(c->ops, &mc, cause) != 0) {
+			*status = 2;
+			return -1;
+		}
+	} else {
+		model_cfg_fill(c->ops, &mc);
+		if (check_memory(c->ops, &mc, cause) != 0) {
+			*status = 2;
+			return -1;
+		}
+		r->data = data_new(mc.n, c->ops->features(&mc));
+		if (r->data == NULL)
+			goto oom;
+		c->ops->gen_x(&mc, r->rng, r->data->X);
+		if (data_labels(r->data, c->labels, r->rng, cause) != 0) {
+			*status = 2;
+			return -1;
+		}
+	}
+	if (c->save_data && data_write_csv(r->data, c->save_data, cause) != 0) {
+		*status = 1;
+		return -1;
+	}
+	r->m = model_new(c->ops, &mc, r->data, cause);
+	if (r->m == NULL) {
+		*status = 2;
+		return -1;
+	}
+	size_t p = r->m->p, n = r->m->n;
+	r->theta = xcalloc(p, sizeof(double));
+	r->theta0 = xcalloc(p, sizeof(double));
+	r->r = xcalloc(n, sizeof(double));
+	if (!r->theta || !r->theta0 || !r->r)
+		goto oom;
+	if (c->init == INIT_RANDOM) {
+		c->ops->init(r->m, r->rng, r->theta0);
+	} else if (c->init == INIT_FILE) {
+		if (data_read_vector(c->init_file, r->theta0, p, cause) != 0) {
+			*status = 1;
+			return -1;
+		}
+	}
+	if (c->save_init && data_write_vector(c->save_init, r->theta0, p, cause) != 0) {
+		*status = 1;
+		return -1;
+	}
+	memcpy(r->theta, r->theta0, p * sizeof(double));
+	model_residual(r->m, r->theta, r->r);
+	double r0 = vec_norm(r->r, n);
+	if (!isfinite(r0)) {
+		*cause = xstrdup("the initial misfit ‖f(θ0) − y‖ is not finite");
+		*status = 1;
+		return -1;
+	}
+	r->th = theory_new(r->m, r->theta0, r->r, c->spectrum_every, cause);
+	if (r->th == NULL) {
+		*status = 1;
+		return -1;
+	}
+	if (c->eta_theory)
+		r->eta = r->th->eta_theory * c->eta_scale;
+	else
+		r->eta = c->eta;
+	r->opt = optim_new(&c->ocfg, r->m, cause);
+	if (r->opt == NULL) {
+		*status = 2;
+		return -1;
+	}
+	r->tr = track_new(r->m, r->theta0, r->r, r->eta, c->history);
+	if (r->tr == NULL)
+		goto oom;
+	theory_observe(r->th, r->eta, 0, r0);
+	r->step = 0;
+	r->status = RUN_OK;
+	r->status_step = -1;
+	r->blowup_step = -1;
+	run_update_extras(r);
+	return 0;
+oom:
+	*cause = xstrdup("out of memory");
+	*status = 1;
+	return -1;
+}
+
+static void run_clear(struct run *r)
+{
+	theory_free(r->th);
+	track_free(r->tr);
+	optim_free(r->opt);
+	free(r->theta);
+	free(r->theta0);
+	free(r->r);
+	model_free(r->m);
+	data_free(r->data);
+	if (r->rng)
+		gsl_rng_free(r->rng);
+	if (r->orng)
+		gsl_rng_free(r->orng);
+}
+
+struct run *run_new(const struct run_cfg *cfg, char **cause, int *status)
+{
+	int st = 1;
+	struct run *r = calloc(1, sizeof *r);
+	if (r == NULL) {
+		fail(cause, status, 1, xstrdup("out of memory"));
+		return NULL;
+	}
+	r->cfg = *cfg;
+	if (run_build(r, cause, &st) != 0) {
+		run_clear(r);
+		free(r);
+		if (status)
+			*status = st;
+		return NULL;
+	}
+	return r;
+}
+
+void run_free(struct run *r)
+{
+	if (r == NULL)
+		return;
+	run_clear(r);
+	free(r);
+}
+
+struct run *run_fork(const struct run *s, char **cause)
+{
+	struct run *r = calloc(1, sizeof *r);
+	if (r == NULL)
+		goto oom;
+	*r = *s;
+	r->data = data_ref(s->data);
+	r->m = NULL;
+	r->theta = r->theta0 = r->r = NULL;
+	r->opt = NULL;
+	r->tr = NULL;
+	r->th = NULL;
+	r->rng = gsl_rng_clone(s->rng);
+	r->orng = gsl_rng_clone(s->orng);
+	r->m = model_new(s->cfg.ops, &s->m->cfg, r->data, cause);
+	if (r->m == NULL) {
+		run_free(r);
+		return NULL;
+	}
+	size_t p = s->m->p, n = s->m->n;
+	r->theta = xmallocarray(p, sizeof(double));
+	r->theta0 = xmallocarray(p, sizeof(double));
+	r->r = xmallocarray(n, sizeof(double));
+	r->opt = optim_new(optim_cfg(s->opt), r->m, cause);
+	r->tr = track_clone(s->tr);
+	r->th = theory_clone(s->th);
+	if (!r->rng || !r->orng || !r->theta || !r->theta0 || !r->r || !r->opt || !r->tr || !r->th) {
+		run_free(r);
+		goto oom;
+	}
+	optim_copy_state(r->opt, s->opt);
+	memcpy(r->theta, s->theta, p * sizeof(double));
+	memcpy(r->theta0, s->theta0, p * sizeof(double));
+	model_residual(r->m, r->theta, r->r);
+	return r;
+oom:
+	*cause = xstrdup("out of memory");
+	return NULL;
+}
+
+int run_restart(struct run *r, bool new_seed, char **cause)
+{
+	struct run_cfg c = r->cfg;
+	if (new_seed) {
+		c.seed++;
+		if (c.init == INIT_FILE)
+			c.init = INIT_RANDOM; /* a new θ0 is what R asks for */
+		int st;
+		struct run *fresh = run_new(&c, cause, &st);
+		if (fresh == NULL)
+			return -1;
+		run_clear(r);
+		*r = *fresh;
+		free(fresh);
+		return 0;
+	}
+	size_t p = r->m->p;
+	memcpy(r->theta, r->theta0, p * sizeof(double));
+	model_residual(r->m, r->theta, r->r);
+	optim_reset(r->opt);
+	gsl_rng_set(r->orng, c.seed ^ 0x5eed5eedUL);
+	struct track *tr = track_new(r->m, r->theta0, r->r, r->eta, c.history);
+	struct theory *th = theory_new(r->m, r->theta0, r->r, c.spectrum_every, cause);
+	if (tr == NULL || th == NULL) {
+		track_free(tr);
+		theory_free(th);
+		if (*cause == NULL)
+			*cause = xstrdup("out of memory");
+		return -1;
+	}
+	track_free(r->tr);
+	theory_free(r->th);
+	r->tr = tr;
+	r->th = th;
+	theory_observe(th, r->eta, 0, tr->r0);
+	r->step = 0;
+	r->status = RUN_OK;
+	r->status_step = r->blowup_step = -1;
+	run_update_extras(r);
+	return 0;
+}
+
+int run_set_optim(struct run *r, const struct optim_cfg *ocfg, char **cause)
+{
+	struct optim *o = optim_new(ocfg, r->m, cause);
+	if (o == NULL)
+		return -1;
+	optim_free(r->opt);
+	r->opt = o;
+	r->cfg.ocfg = *ocfg;
+	return 0;
+}
+
+void run_set_eta(struct run *r, double eta)
+{
+	if (eta == r->eta)
+		return;
+	r->eta = eta;
+	track_mark_eta(r->tr, r->step, eta);
+}
+
+int run_step(struct run *r)
+{
+	if (r->status != RUN_OK)
+		return r->status;
+	if (optim_step(r->opt, r->m, r->orng, r->eta, r->theta, r->r) != 0) {
+		r->step++;
+		r->status = RUN_FAILED;
+		r->status_step = r->step;
+		return r->status;
+	}
+	r->step++;
+	track_push(r->tr, r->step, r->theta, r->r, r->m->n, r->eta);
+	const struct track_point *cur = &r->tr->cur;
+	if (!isfinite(cur->loss) || !isfinite(cur->distance)) {
+		r->status = RUN_DIVERGED;
+		r->status_step = r->step;
+		return r->status;
+	}
+	if (theory_due(r->th, r->step) && theory_spectrum(r->th, r->m, r->theta, r->step) != 0) {
+		r->status = RUN_DIVERGED;
+		r->status_step = r->step;
+		return r->status;
+	}
+	theory_observe(r->th, r->eta, cur->distance, cur->residual);
+	if (r->blowup_step < 0 && cur->loss > 1000 * r->tr->h[0].loss && cur->loss > 1e-300)
+		r->blowup_step = r->step;
+	return RUN_OK;
+}
+
+void run_update_extras(struct run *r)
+{
+	const struct model_ops *ops = r->m->ops;
+	if (ops->extras == NULL) {
+		r->nextras = 0;
+		return;
+	}
+	r->nextras = ops->extras(r->m, r->theta, r->theta0, r->extra_names, r->extras);
+	/* extras may run forward() elsewhere: put the cache back at θ. */
+	model_residual(r->m, r->theta, r->r);
+}

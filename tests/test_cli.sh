@@ -1,0 +1,141 @@
+#!/bin/sh
+# test_cli.sh — the command line and the headless CSV contract (SPEC §7–§8), driven
+# through the real binary: help and version, every kind of bad input with its exit
+# status and message, the CSV layout, determinism, locale independence.
+. "${srcdir:-.}/tests/lib.sh"
+
+# --- GNU conventions ---
+run_gdpath --help
+check "--help exits 0 with usage on stdout" test "$status" -eq 0 -a -n "$out" -a -z "$err"
+check "--help starts with Usage:" sh -c 'head -1 "$1" | grep -q "^Usage: gdpath"' _ "$TMP/out"
+run_gdpath --version
+check "--version names program, version and licence" sh -c '[ "$0" -eq 0 ] && head -1 "$1" | grep -Eq "^gdpath [0-9]+\.[0-9]+" && grep -q License "$1"' "$status" "$TMP/out"
+for what in models optimizers activations presets themes; do
+	run_gdpath --list $what
+	check "--list $what" test "$status" -eq 0 -a -n "$out"
+done
+run_gdpath --list models
+check "--list models names all six" sh -c 'for m in linear glm lowrank shallow du mlp; do grep -q "^$m " "$1" || exit 1; done' _ "$TMP/out"
+
+# --- usage errors: exit 2, one line naming the problem ---
+expect_fail "unknown option" 2 "unknown option '--frobnicate'" --frobnicate
+expect_fail "unknown short option" 2 "unknown option '-Z'" -Z
+expect_fail "missing value" 2 "option '--eta' needs a value" --batch --eta
+expect_fail "unknown model" 2 "unknown model 'resnet'" --batch --model resnet
+expect_fail "unknown optimizer" 2 "unknown optimizer 'lbfgs'" --batch -O lbfgs
+expect_fail "unknown activation" 2 "unknown activation 'swish'" --batch -m shallow -a swish
+expect_fail "activation on a model without one" 2 "model linear has no activation" --batch -a relu
+expect_fail "unknown labels" 2 "unknown kind 'fuzzy'" --batch --labels fuzzy
+expect_fail "unknown preset" 2 "unknown preset 'fig9'" --preset fig9
+expect_fail "samples 0" 2 "--samples: '0' is not a whole number" --batch --samples 0
+expect_fail "negative width" 2 "--width: '-3' is not a whole number" --batch -m shallow --width -3
+expect_fail "non-numeric dim" 2 "--dim: 'ten' is not a whole number" --batch --dim ten
+expect_fail "fractional samples" 2 "--samples: '2.5' is not a whole number" --batch --samples 2.5
+expect_fail "eta zero" 2 "--eta: '0' is not a positive finite step size" --batch --eta 0
+expect_fail "eta negative" 2 "--eta: '-0.1' is not a positive" --batch --eta -0.1
+expect_fail "eta nan" 2 "--eta: 'nan' is not a positive" --batch --eta nan
+expect_fail "eta inf" 2 "--eta: 'inf' is not a positive" --batch --eta inf
+expect_fail "eta junk" 2 "--eta: '0.1x' is not a positive" --batch --eta 0.1x
+expect_fail "eta with a decimal comma" 2 "--eta: '0,1' is not a positive" --batch --eta 0,1
+expect_fail "gamma out of range" 2 "--gamma: '2' is not a number in" --batch -m glm --gamma 2
+expect_fail "every 0" 2 "--every: '0' is not a whole number from 1" --batch --every 0
+expect_fail "bad size" 2 "--size: '80by24' is not COLSxROWS" --snapshot --size 80by24
+expect_fail "stray argument" 2 "unexpected argument 'extra'" --batch extra
+expect_fail "absurd width" 2 "too large" --batch -m shallow --width 1000000000
+expect_fail "width beyond memory" 2 "needs about .* this machine has" --batch -m shallow --width 10000000
+expect_fail "absurd samples" 2 "needs about .* this machine has|too large" --batch --samples 1000000000 --dim 1000000000
+expect_fail "minibatch larger than n" 2 "--minibatch 50 is larger than the 40 samples" --batch -O sgd --minibatch 50
+expect_fail "align labels with n > d" 2 "needs n <= d" --batch --labels align-min --samples 50 --dim 10
+expect_fail "labels with data" 2 "the labels come from --data" --batch --data x.csv --labels gaussian
+expect_fail "output without batch" 2 "--output: only with --batch" -o out.csv
+
+# --- data and init files: exit 1, file:line ---
+printf 'x1,x2,y\n1,2,3\n4,5,6\n' >"$TMP/good.csv"
+printf '1,2,3\n4,5\n' >"$TMP/ragged.csv"
+printf '1,2,3\n4,abc,6\n' >"$TMP/text.csv"
+printf '1,2,3\n4,nan,6\n' >"$TMP/nan.csv"
+printf '1,2,3\n4,inf,6\n' >"$TMP/inf.csv"
+: >"$TMP/empty.csv"
+printf '1\n2\n' >"$TMP/short.init"
+expect_fail "missing data file" 1 "nope.csv: No such file or directory" --batch --data "$TMP/nope.csv"
+expect_fail "empty data file" 1 "empty.csv: no data rows" --batch --data "$TMP/empty.csv"
+expect_fail "ragged data file" 1 "ragged.csv:2: 2 columns, expected 3" --batch --data "$TMP/ragged.csv"
+expect_fail "non-numeric data file" 1 "text.csv:2: column 2 is 'abc', not a number" --batch --data "$TMP/text.csv"
+expect_fail "NaN in data file" 1 "nan.csv:2: column 2 is 'nan', not a finite number" --batch --data "$TMP/nan.csv"
+expect_fail "Inf in data file" 1 "inf.csv:2: column 2 is 'inf', not a finite number" --batch --data "$TMP/inf.csv"
+expect_fail "feature count mismatch" 1 "good.csv has 2 feature columns, model linear with --dim 5 expects 5" --batch --data "$TMP/good.csv" --dim 5
+expect_fail "init file of the wrong length" 1 "short.init: 2 numbers, but this model has 100 parameters" --batch --init "$TMP/short.init"
+expect_fail "unwritable output" 1 "No such file or directory" --batch --steps 1 -o "$TMP/no/such/dir/out.csv"
+
+# --- the CSV contract ---
+run_gdpath --batch --steps 10 --every 5 --seed 4
+check "batch exits 0" test "$status" -eq 0
+hdr=$(grep -v '^#' "$TMP/out" | head -1)
+check "header columns" test "$hdr" = "step,loss,residual,nresidual,distance,ndistance,path,eta,alpha,beta,alpha_path,beta_path,distance.theta,ndistance.theta,path.theta,zeta,lambda,outside"
+check "metadata first" sh -c 'head -1 "$1" | grep -q "^# gdpath " && grep -q "^# seed: 4$" "$1" && grep -q "^# r0: " "$1" && grep -q "^# alpha0: " "$1" && grep -q "^# star_distance: " "$1"' _ "$TMP/out"
+check "rows at 0, 5, 10" test "$(grep -v '^#' "$TMP/out" | tail -n +2 | cut -d, -f1 | tr '\n' ' ')" = "0 5 10 "
+check "every row has the header's column count" sh -c 'grep -v "^#" "$1" | awk -F, "NR==1{n=NF} NF!=n{exit 1}"' _ "$TMP/out"
+check "alpha filled at step 0" sh -c 'grep -v "^#" "$1" | sed -n 2p | cut -d, -f9 | grep -Eq "^[0-9.e+-]+$"' _ "$TMP/out"
+run_gdpath --batch --steps 7 --every 3
+check "the last step is always written" test "$(grep -v '^#' "$TMP/out" | tail -1 | cut -d, -f1)" = 7
+run_gdpath --batch --steps 3 --init zero
+check "ndistance empty when theta0 = 0" test "$(grep -v '^#' "$TMP/out" | tail -1 | cut -d, -f6)" = ""
+
+# -o writes the same bytes as stdout
+"$GDPATH" --batch --steps 20 --seed 9 >"$TMP/a.csv"
+"$GDPATH" --batch --steps 20 --seed 9 -o "$TMP/b.csv"
+check "-o FILE equals stdout" cmp -s "$TMP/a.csv" "$TMP/b.csv"
+
+# --- determinism: same options and seed, identical bytes; another seed differs ---
+for m in linear glm lowrank shallow du mlp; do
+	"$GDPATH" --batch -m $m --steps 30 --seed 5 -O sgd --minibatch 3 >"$TMP/d1.csv"
+	"$GDPATH" --batch -m $m --steps 30 --seed 5 -O sgd --minibatch 3 >"$TMP/d2.csv"
+	check "determinism: $m" cmp -s "$TMP/d1.csv" "$TMP/d2.csv"
+done
+"$GDPATH" --batch --steps 5 --seed 6 >"$TMP/d3.csv"
+"$GDPATH" --batch --steps 5 --seed 7 >"$TMP/d4.csv"
+check "another seed, other numbers" sh -c '! cmp -s "$1" "$2"' _ "$TMP/d3.csv" "$TMP/d4.csv"
+
+# --- locale: numbers read and written the same in a decimal-comma locale ---
+loc=$(locale -a 2>/dev/null | grep -iE '^(de_DE|fr_FR|ru_RU|nl_NL).*utf-?8' | head -1)
+if [ -n "$loc" ]; then
+	LC_ALL=$loc "$GDPATH" --batch --steps 5 --eta 0.01 >"$TMP/l1.csv"
+	LC_ALL=C "$GDPATH" --batch --steps 5 --eta 0.01 >"$TMP/l2.csv"
+	check "locale $loc: same bytes as C" cmp -s "$TMP/l1.csv" "$TMP/l2.csv"
+else
+	LC_NUMERIC=C.UTF-8 "$GDPATH" --batch --steps 5 --eta 0.01 >"$TMP/l1.csv"
+	check "eta 0.01 parses (no decimal-comma locale installed to compare)" grep -q '^# eta: 0.01$' "$TMP/l1.csv"
+fi
+
+# --- data round trip: --save-data then --data gives the same run ---
+"$GDPATH" --batch --steps 10 -m shallow --seed 3 --save-data "$TMP/s.csv" --save-init "$TMP/s.init" >"$TMP/r1.csv"
+"$GDPATH" --batch --steps 10 -m shallow --seed 3 --data "$TMP/s.csv" --init "$TMP/s.init" >"$TMP/r2.csv"
+grep -v '^# \(data\|labels\|init\):' "$TMP/r1.csv" >"$TMP/r1b.csv"
+grep -v '^# \(data\|labels\|init\):' "$TMP/r2.csv" >"$TMP/r2b.csv"
+check "save-data/save-init round trip reproduces the run" cmp -s "$TMP/r1b.csv" "$TMP/r2b.csv"
+
+# --- divergence: exit 3, the last row shows it, a # line names the step ---
+run_gdpath --batch --eta 50 --steps 5000
+check "diverging run exits 3" test "$status" -eq 3
+check "divergence message names the step" sh -c 'echo "$0" | grep -Eq "^gdpath: diverged at step [0-9]+"' "$err"
+check "divergence: # line in the CSV" grep -Eq '^# diverged at step [0-9]+' "$TMP/out"
+check "divergence: last row shows the non-finite loss" sh -c 'grep -v "^#" "$1" | tail -1 | cut -d, -f2 | grep -Eq "^(inf|nan)$"' _ "$TMP/out"
+
+# --- presets run ---
+for p in fig1-upper fig1-lower fig1 glm lowrank softplus relu du mlp; do
+	run_gdpath --batch --preset $p --steps 3
+	check "preset $p runs" test "$status" -eq 0
+done
+run_gdpath --batch --preset softplus --eta 0.01 --steps 1
+check "options after a preset override it" grep -q '^# eta: 0.01$' "$TMP/out"
+
+# --- every optimizer runs on every model ---
+for m in linear glm lowrank shallow du mlp; do
+	for o in gd sgd momentum nesterov adam flow; do
+		run_gdpath --batch -m $m -O $o --steps 3 --eta 0.001
+		[ "$status" -eq 0 ] || break 2
+	done
+done
+check "every optimizer runs on every model" test "$status" -eq 0
+
+done_testing
