@@ -127,6 +127,44 @@ void batch_write_row(FILE *out, struct run *r)
 	fputc('\n', out);
 }
 
+/* One row from a history point; per-layer values from the history arrays. */
+static void history_row(FILE *out, const struct run *r, const struct track_point *pt,
+			const double *ldist, const double *lpath)
+{
+	const struct track *t = r->tr;
+	const struct theory *th = r->th;
+	fprintf(out, "%ld", pt->step);
+	field(out, pt->loss, 1);
+	field(out, pt->residual, 1);
+	field(out, track_nresidual(t, pt->residual), t->r0 > 0);
+	field(out, pt->distance, 1);
+	field(out, track_ndistance(t, pt->distance), t->theta0_norm > 0);
+	field(out, pt->path, 1);
+	field(out, pt->eta, 1);
+	fputs(",,", out);
+	field(out, th->alpha_hat, 1);
+	field(out, th->beta_hat, 1);
+	for (size_t l = 0; l < t->nlayers; l++) {
+		field(out, ldist[l], 1);
+		field(out, track_layer_ndistance(t, l, ldist[l]), t->l0norm[l] > 0);
+		field(out, lpath[l], 1);
+	}
+	fputs(",,,", out);
+	for (size_t i = 0; i < r->nextras; i++)
+		fputc(',', out);
+	fputc('\n', out);
+}
+
+void batch_write_history(FILE *out, const struct run *r)
+{
+	const struct track *t = r->tr;
+	size_t nl = t->nlayers;
+	for (size_t i = 0; i < t->len; i++)
+		if (i == 0 || t->h[i].step != t->cur.step)
+			history_row(out, r, &t->h[i], t->h_ldist + i * nl, t->h_lpath + i * nl);
+	history_row(out, r, &t->cur, t->ldist, t->lpath);
+}
+
 int batch_main(const struct opts *o)
 {
 	char *cause = NULL;

@@ -9,6 +9,7 @@
 
 #include "gdpath/batch.h"
 #include "gdpath/cli.h"
+#include "gdpath/snapshot.h"
 
 #ifdef HAVE_OPENBLAS
 void openblas_set_num_threads(int);
@@ -38,6 +39,8 @@ int main(int argc, char **argv)
 	switch (o.mode) {
 	case MODE_BATCH:
 		return batch_main(&o);
+	case MODE_SNAPSHOT:
+		return snapshot_main(&o);
 	default:
 		fputs("gdpath: the terminal interface is not built yet; use --batch\n", stderr);
 		return EXIT_ERROR;

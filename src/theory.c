@@ -361,6 +361,11 @@ double theory_path_bound_star(const struct theory *th)
 	return th->beta_hat / th->alpha_hat * th->star_dist;
 }
 
+double theory_star_gap(const struct theory *th, const double *theta)
+{
+	return th->have_star ? vec_dist(theta, th->theta_star, th->p) : NAN;
+}
+
 double theory_eta_beta2(const struct theory *th, double eta)
 {
 	return eta * th->beta * th->beta;

@@ -88,6 +88,9 @@ double theory_path_bound_thm21(const struct theory *th);
 double theory_path_bound_zeta(const struct theory *th);
 double theory_path_bound_star(const struct theory *th);
 
+/* ‖θ − θ*‖ where θ* is known, else NAN. */
+double theory_star_gap(const struct theory *th, const double *theta);
+
 /* Step-size gauges: η·β_τ² (GD on the local quadratic is unstable above 2), η over the
  * theory step, and Theorem 2.2's condition α² ≥ 4L‖r0‖. */
 double theory_eta_beta2(const struct theory *th, double eta);

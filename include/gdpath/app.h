@@ -1,0 +1,88 @@
+/* app.h — the visualizer's state and what keys do to it, without curses: the runs shown
+ * (one live run plus ghosts, forks or a step-size fan), the view switches, the theme and
+ * the status message. ui.c feeds it keys and time; view.c draws it; --snapshot drives it
+ * with a fixed number of steps. */
+#ifndef GDPATH_APP_H
+#define GDPATH_APP_H
+
+#include <stdbool.h>
+
+#include "gdpath/cli.h"
+#include "gdpath/keymap.h"
+#include "gdpath/theme.h"
+
+enum { APP_MAX_RUNS = 8 };
+
+enum axis_mode { AXIS_RAW, AXIS_NORMALIZED, AXIS_SCALED, AXIS_COUNT };
+
+/* What an action asks of the screen. */
+enum {
+	APP_REDRAW = 1,   /* something visible changed */
+	APP_RELAYOUT = 2, /* sizes or panels changed */
+	APP_THEME = 4,    /* colours changed: re-initialise colour pairs */
+	APP_QUIT = 8,
+};
+
+/* What the app knows about each run beyond the run itself. */
+struct app_run {
+	bool halted;          /* paused itself (blew up); space resumes */
+	long converged_step;  /* first step with misfit ≤ 1e-6·r0, or -1 */
+	double fan_factor;    /* η multiple in a fan (0: not a fan run) */
+};
+
+struct app {
+	struct opts base;           /* what new runs are built from (keys change it) */
+	struct run *run[APP_MAX_RUNS];
+	int nruns;
+	struct app_run meta[APP_MAX_RUNS];
+	int active;                 /* the run keys act on; others are ghosts */
+	bool forked;                /* after 'c': the next optimizer change applies in place */
+	bool fan;                   /* the runs are a step-size fan */
+	double fan_threshold;       /* 2/β0², the stability threshold */
+	double fan_base;            /* η × 1 of the fan */
+
+	bool paused;
+	bool bounds;                /* bounds overlay */
+	bool help;                  /* help overlay shown */
+	bool loss_log, step_log;    /* loss plot axes */
+	int axis;                   /* enum axis_mode */
+	bool ascii;
+
+	struct theme theme;
+	char theme_name[64];
+
+	bool editing;               /* typing an exact η */
+	char edit[32];
+
+	char msg[256];              /* one-line status message */
+	bool msg_warn;
+
+	double steps_per_sec;       /* measured by app_advance */
+	long frame;                 /* frames drawn, for the screen */
+};
+
+/* Build the first run from o. -1 with *cause and *status (exit status) on failure. */
+int app_init(struct app *a, const struct opts *o, char **cause, int *status);
+void app_free(struct app *a);
+
+/* Apply an action; returns APP_* flags. */
+int app_action(struct app *a, enum action act);
+/* A key: while typing η, digits and editing keys go to the entry; otherwise the key's
+ * binding. Unbound keys are ignored (returns 0). 27 = Esc, '\n' or '\r' = Enter,
+ * 127 or 8 = Backspace. */
+int app_key(struct app *a, int key);
+
+/* Advance every running run by steps in turn until max_steps steps of the active run
+ * have been taken or budget_seconds have passed (budget ≤ 0: no time limit). Runs that
+ * diverge or blow up pause the app and say so. Returns the steps taken by the active run. */
+long app_advance(struct app *a, long max_steps, double budget_seconds);
+
+/* The run keys act on. */
+struct run *app_active(const struct app *a);
+/* The colour role of run i (ROLE_TRAJECTORY for the active run, ghosts ROLE_GHOST1+). */
+int app_run_role(const struct app *a, int i);
+/* Set the status message (printf-style). */
+void app_message(struct app *a, bool warn, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+#endif

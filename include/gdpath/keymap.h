@@ -1,0 +1,55 @@
+/* keymap.h — default key bindings (SPEC §6) as named actions. No curses: keys are the
+ * characters typed; the help overlay, the man-page test and ui.c all read this table. */
+#ifndef GDPATH_KEYMAP_H
+#define GDPATH_KEYMAP_H
+
+#include <stddef.h>
+
+enum action {
+	ACTION_NONE,
+	ACTION_PAUSE,
+	ACTION_STEP,
+	ACTION_ETA_DOUBLE,
+	ACTION_ETA_HALVE,
+	ACTION_ETA_UP,
+	ACTION_ETA_DOWN,
+	ACTION_ETA_THEORY,
+	ACTION_ETA_ENTER,
+	ACTION_MODEL_NEXT,
+	ACTION_MODEL_PREV,
+	ACTION_OPTIM_NEXT,
+	ACTION_OPTIM_PREV,
+	ACTION_ACTIVATION_NEXT,
+	ACTION_WIDTH_UP,
+	ACTION_WIDTH_DOWN,
+	ACTION_RESTART,
+	ACTION_RESEED,
+	ACTION_FORK,
+	ACTION_CLEAR_GHOSTS,
+	ACTION_FAN,
+	ACTION_BOUNDS,
+	ACTION_AXIS,
+	ACTION_LOSS_LOG,
+	ACTION_STEP_LOG,
+	ACTION_PRESET,
+	ACTION_THEME,
+	ACTION_EXPORT,
+	ACTION_HELP,
+	ACTION_QUIT,
+	ACTION_COUNT
+};
+
+struct binding {
+	int key;           /* the character */
+	const char *label; /* how the help shows it: "space", "+", ... */
+	enum action action;
+};
+
+/* The action bound to a key, or ACTION_NONE. */
+enum action keymap_lookup(int key);
+/* All bindings in help order. */
+const struct binding *keymap_bindings(size_t *count);
+/* One line describing an action, for the help overlay and the man page. */
+const char *action_help(enum action a);
+
+#endif

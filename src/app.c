@@ -1,0 +1,669 @@
+/* app.c — the visualizer's state machine: runs (live, ghosts, forks, fans), what each key
+ * does, stepping for a time budget, the status message and the export. No curses. */
+#include "config.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "gdpath/act.h"
+#include "gdpath/app.h"
+#include "gdpath/batch.h"
+#include "gdpath/preset.h"
+#include "gdpath/run.h"
+#include "gdpath/theory.h"
+#include "gdpath/track.h"
+#include "gdpath/util.h"
+
+#define CONVERGED 1e-6 /* misfit / r0 that counts as converged */
+#define DONE 1e-13     /* misfit / r0 below which a run has nothing left to show */
+
+static const double fan_factors[5] = {0.25, 0.5, 1, 2, 4};
+
+static double now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+void app_message(struct app *a, bool warn, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(a->msg, sizeof a->msg, fmt, ap);
+	va_end(ap);
+	a->msg_warn = warn;
+}
+
+struct run *app_active(const struct app *a)
+{
+	return a->nruns ? a->run[a->active] : NULL;
+}
+
+int app_run_role(const struct app *a, int i)
+{
+	if (i == a->active)
+		return ROLE_TRAJECTORY;
+	int g = i < a->active ? i : i - 1;
+	return ROLE_GHOST1 + g % 8;
+}
+
+static void meta_reset(struct app_run *m)
+{
+	m->halted = false;
+	m->converged_step = -1;
+	m->fan_factor = 0;
+}
+
+static void drop_runs(struct app *a)
+{
+	for (int i = 0; i < a->nruns; i++)
+		run_free(a->run[i]);
+	a->nruns = 0;
+	a->active = 0;
+	a->fan = a->forked = false;
+}
+
+/* Replace all runs by one built from the base configuration. On failure the old runs
+ * stay and the message says why. */
+static int rebuild(struct app *a)
+{
+	char *cause = NULL;
+	int st;
+	struct run *r = run_new(&a->base.run, &cause, &st);
+	if (r == NULL) {
+		app_message(a, true, "%s", cause);
+		free(cause);
+		return -1;
+	}
+	drop_runs(a);
+	a->run[0] = r;
+	a->nruns = 1;
+	meta_reset(&a->meta[0]);
+	a->paused = false;
+	return 0;
+}
+
+int app_init(struct app *a, const struct opts *o, char **cause, int *status)
+{
+	memset(a, 0, sizeof *a);
+	a->base = *o;
+	a->bounds = true;
+	a->loss_log = true;
+	a->axis = AXIS_RAW;
+	a->ascii = o->ascii;
+	theme_builtin("default", &a->theme);
+	if (o->theme) {
+		char *why = NULL;
+		if (theme_load(o->theme, &a->theme, &why) != 0) {
+			app_message(a, true, "%s; using the default theme", why);
+			/* only the first line of a multi-line report fits the status line */
+			char *nl = strchr(a->msg, '\n');
+			if (nl)
+				*nl = '\0';
+			free(why);
+		}
+	}
+	snprintf(a->theme_name, sizeof a->theme_name, "%s", a->theme.name);
+	struct run *r = run_new(&a->base.run, cause, status);
+	if (r == NULL)
+		return -1;
+	a->run[0] = r;
+	a->nruns = 1;
+	meta_reset(&a->meta[0]);
+	return 0;
+}
+
+void app_free(struct app *a)
+{
+	drop_runs(a);
+}
+
+static bool runnable(const struct app *a, int i)
+{
+	return a->run[i]->status == RUN_OK && !a->meta[i].halted;
+}
+
+/* Notice what a step did to run i: divergence, blow-up, convergence. */
+static void after_step(struct app *a, int i)
+{
+	struct run *r = a->run[i];
+	struct app_run *m = &a->meta[i];
+	if (r->status == RUN_DIVERGED) {
+		app_message(a, true, "run %d diverged at step %ld (the loss is not finite)", i + 1,
+			    r->status_step);
+	} else if (r->status == RUN_FAILED) {
+		app_message(a, true, "run %d: the ODE integrator gave up at step %ld", i + 1,
+			    r->status_step);
+	} else if (r->blowup_step == r->step) {
+		m->halted = true;
+		app_message(a, true, "run %d blew up at step %ld (loss × 1000): paused; space goes on",
+			    i + 1, r->step);
+	}
+	if (m->converged_step < 0 && r->tr->cur.residual <= CONVERGED * r->tr->r0)
+		m->converged_step = r->step;
+}
+
+static bool all_done(const struct app *a)
+{
+	for (int i = 0; i < a->nruns; i++)
+		if (runnable(a, i) && a->run[i]->tr->cur.residual > DONE * a->run[i]->tr->r0)
+			return false;
+	return true;
+}
+
+long app_advance(struct app *a, long max_steps, double budget)
+{
+	double t0 = now();
+	long steps = 0;
+	while (steps < max_steps) {
+		bool any = false;
+		for (int i = 0; i < a->nruns; i++) {
+			if (!runnable(a, i))
+				continue;
+			run_step(a->run[i]);
+			after_step(a, i);
+			any = true;
+		}
+		if (!any)
+			break;
+		steps++;
+		if (budget > 0 && now() - t0 >= budget)
+			break;
+	}
+	double dt = now() - t0;
+	if (steps > 0 && dt > 0) {
+		double rate = (double)steps / dt;
+		a->steps_per_sec = a->steps_per_sec > 0 ? 0.8 * a->steps_per_sec + 0.2 * rate : rate;
+	}
+	for (int i = 0; i < a->nruns; i++)
+		run_update_extras(a->run[i]);
+	if (!a->paused && all_done(a)) {
+		a->paused = true;
+		bool bad = false;
+		for (int i = 0; i < a->nruns; i++)
+			bad |= !runnable(a, i);
+		if (!bad)
+			app_message(a, false, "converged: misfit below 1e-13 r0; paused");
+	}
+	return steps;
+}
+
+static int set_eta(struct app *a, double eta)
+{
+	struct run *r = app_active(a);
+	if (!(eta > 0) || !isfinite(eta)) {
+		app_message(a, true, "η must be a positive finite number");
+		return APP_REDRAW;
+	}
+	run_set_eta(r, eta);
+	a->base.run.eta = eta;
+	a->base.run.eta_theory = false;
+	app_message(a, false, "η = %.4g (η·β² = %.3g)", eta, theory_eta_beta2(r->th, eta));
+	return APP_REDRAW;
+}
+
+/* A new model: its own default sizes and data; keep the optimizer and seed. */
+static int switch_model(struct app *a, int dir)
+{
+	size_t n = model_count(), i = 0;
+	while (i < n && model_at(i) != a->base.run.ops)
+		i++;
+	i = (i + n + (size_t)(dir > 0 ? 1 : n - 1)) % n;
+	struct run_cfg *c = &a->base.run;
+	struct run_cfg old = *c;
+	c->ops = model_at(i);
+	memset(&c->mcfg, 0, sizeof c->mcfg);
+	c->mcfg.act = -1;
+	c->mcfg.gamma = NAN;
+	c->labels = -1;
+	c->init = INIT_RANDOM;
+	c->data_file = NULL;
+	c->eta_theory = true;
+	c->eta_scale = 1;
+	if (rebuild(a) != 0) {
+		*c = old;
+		return APP_REDRAW;
+	}
+	app_message(a, false, "model %s", c->ops->name);
+	return APP_REDRAW | APP_RELAYOUT;
+}
+
+static int switch_optim(struct app *a, int dir)
+{
+	struct run *r = app_active(a);
+	int k = (r->cfg.ocfg.kind + (dir > 0 ? 1 : OPT_COUNT - 1)) % OPT_COUNT;
+	struct optim_cfg oc = r->cfg.ocfg;
+	oc.kind = k;
+	char *cause = NULL;
+	if (a->forked && a->nruns > 1) {
+		/* after a fork, the copy continues from the current iterate with the new method */
+		if (run_set_optim(r, &oc, &cause) != 0) {
+			app_message(a, true, "%s", cause);
+			free(cause);
+			return APP_REDRAW;
+		}
+		app_message(a, false, "optimizer %s from step %ld", optim_name(k), r->step);
+		return APP_REDRAW;
+	}
+	struct optim_cfg old = a->base.run.ocfg;
+	a->base.run.ocfg = oc;
+	a->base.run.eta = r->eta;
+	a->base.run.eta_theory = false;
+	if (rebuild(a) != 0) {
+		a->base.run.ocfg = old;
+		return APP_REDRAW;
+	}
+	app_message(a, false, "optimizer %s", optim_name(k));
+	return APP_REDRAW;
+}
+
+static int change_model_cfg(struct app *a, struct model_cfg mc, const char *what)
+{
+	struct run_cfg old = a->base.run;
+	a->base.run.mcfg = mc;
+	if (rebuild(a) != 0) {
+		a->base.run = old;
+		return APP_REDRAW;
+	}
+	app_message(a, false, "%s", what);
+	return APP_REDRAW;
+}
+
+static int next_activation(struct app *a)
+{
+	const struct model *m = app_active(a)->m;
+	if (!m->ops->has_act || m->ops == &model_glm_ops) {
+		app_message(a, true, "model %s has no activation to choose", m->ops->name);
+		return APP_REDRAW;
+	}
+	struct model_cfg mc = a->base.run.mcfg;
+	mc.act = (m->cfg.act + 1) % ACT_COUNT;
+	char what[64];
+	snprintf(what, sizeof what, "activation %s", act_name(mc.act));
+	return change_model_cfg(a, mc, what);
+}
+
+static int change_width(struct app *a, bool up)
+{
+	const struct model *m = app_active(a)->m;
+	if (m->ops != &model_shallow_ops && m->ops != &model_du_ops && m->ops != &model_mlp_ops) {
+		app_message(a, true, "model %s has no width", m->ops->name);
+		return APP_REDRAW;
+	}
+	struct model_cfg mc = a->base.run.mcfg;
+	size_t k = m->cfg.k;
+	if (!up && k <= 1) {
+		app_message(a, true, "width is already 1");
+		return APP_REDRAW;
+	}
+	mc.k = up ? 2 * k : k / 2;
+	char what[64];
+	snprintf(what, sizeof what, "width %zu", mc.k);
+	return change_model_cfg(a, mc, what);
+}
+
+static int restart_all(struct app *a)
+{
+	char *cause = NULL;
+	for (int i = 0; i < a->nruns; i++) {
+		if (run_restart(a->run[i], false, &cause) != 0) {
+			app_message(a, true, "%s", cause);
+			free(cause);
+			return APP_REDRAW;
+		}
+		double f = a->meta[i].fan_factor;
+		meta_reset(&a->meta[i]);
+		a->meta[i].fan_factor = f;
+	}
+	a->paused = false;
+	app_message(a, false, "restarted: same data, same θ0");
+	return APP_REDRAW;
+}
+
+static int reseed(struct app *a)
+{
+	struct run *r = app_active(a);
+	a->base.run.seed = r->cfg.seed + 1;
+	a->base.run.eta = r->eta;
+	a->base.run.eta_theory = false;
+	if (a->base.run.init == INIT_FILE)
+		a->base.run.init = INIT_RANDOM;
+	if (rebuild(a) != 0)
+		return APP_REDRAW;
+	app_message(a, false, "seed %lu: new data and θ0", a->base.run.seed);
+	return APP_REDRAW;
+}
+
+static int fork_run(struct app *a)
+{
+	if (a->nruns >= APP_MAX_RUNS) {
+		app_message(a, true, "at most %d runs: C clears the ghosts", APP_MAX_RUNS);
+		return APP_REDRAW;
+	}
+	char *cause = NULL;
+	struct run *src = app_active(a);
+	struct run *r = run_fork(src, &cause);
+	if (r == NULL) {
+		app_message(a, true, "%s", cause);
+		free(cause);
+		return APP_REDRAW;
+	}
+	a->run[a->nruns] = r;
+	a->meta[a->nruns] = a->meta[a->active];
+	a->meta[a->nruns].fan_factor = 0;
+	a->active = a->nruns++;
+	a->forked = true;
+	app_message(a, false, "forked at step %ld: change η or the optimizer; the ghost keeps its own",
+		    r->step);
+	return APP_REDRAW;
+}
+
+static int clear_ghosts(struct app *a)
+{
+	struct run *keep = app_active(a);
+	struct app_run m = a->meta[a->active];
+	for (int i = 0; i < a->nruns; i++)
+		if (a->run[i] != keep)
+			run_free(a->run[i]);
+	a->run[0] = keep;
+	a->meta[0] = m;
+	a->meta[0].fan_factor = 0;
+	a->nruns = 1;
+	a->active = 0;
+	a->fan = a->forked = false;
+	app_message(a, false, "ghosts cleared");
+	return APP_REDRAW;
+}
+
+/* Five runs at η × ¼ … 4 from the same data and θ0. */
+static int fan(struct app *a)
+{
+	char *cause = NULL;
+	struct run *base = app_active(a);
+	double eta = a->fan ? a->fan_base : base->eta;
+	if (run_restart(base, false, &cause) != 0) {
+		app_message(a, true, "%s", cause);
+		free(cause);
+		return APP_REDRAW;
+	}
+	struct run *runs[5] = {NULL};
+	for (int i = 0; i < 5; i++) {
+		runs[i] = i == 2 ? base : run_fork(base, &cause);
+		if (runs[i] == NULL) {
+			for (int j = 0; j < i; j++)
+				if (runs[j] != base)
+					run_free(runs[j]);
+			app_message(a, true, "%s", cause);
+			free(cause);
+			return APP_REDRAW;
+		}
+	}
+	for (int i = 0; i < a->nruns; i++)
+		if (a->run[i] != base)
+			run_free(a->run[i]);
+	for (int i = 0; i < 5; i++) {
+		struct run *r = runs[i];
+		r->eta = eta * fan_factors[i];
+		r->tr->cur.eta = r->tr->h[0].eta = r->eta;
+		r->tr->mark_eta[0] = r->eta;
+		a->run[i] = r;
+		meta_reset(&a->meta[i]);
+		a->meta[i].fan_factor = fan_factors[i];
+	}
+	a->nruns = 5;
+	a->active = 2;
+	a->fan = true;
+	a->forked = false;
+	a->fan_base = eta;
+	a->fan_threshold = base->th->beta0 > 0 ? 2 / (base->th->beta0 * base->th->beta0) : NAN;
+	a->paused = false;
+	app_message(a, false, "fan: η × ¼ ½ 1 2 4 around %.4g; stability threshold 2/β0² = %.4g", eta,
+		    a->fan_threshold);
+	return APP_REDRAW;
+}
+
+static int next_preset(struct app *a)
+{
+	size_t n = preset_count(), i = 0;
+	if (a->base.preset)
+		while (i < n && strcmp(preset_at(i)->name, a->base.preset) != 0)
+			i++;
+	i = a->base.preset ? (i + 1) % n : 0;
+	const struct preset *p = preset_at(i);
+	struct opts o = a->base;
+	unsigned long seed = o.run.seed;
+	run_cfg_default(&o.run);
+	o.run.seed = seed;
+	o.preset = p->name;
+	p->apply(&o);
+	struct opts old = a->base;
+	a->base = o;
+	if (rebuild(a) != 0) {
+		a->base = old;
+		return APP_REDRAW;
+	}
+	app_message(a, false, "preset %s: %s", p->name, p->summary);
+	return APP_REDRAW | APP_RELAYOUT;
+}
+
+static int next_theme(struct app *a)
+{
+	char **names = theme_list();
+	size_t n = 0, i = 0;
+	while (names && names[n])
+		n++;
+	if (n == 0) {
+		theme_strv_free(names);
+		return 0;
+	}
+	while (i < n && strcmp(names[i], a->theme_name) != 0)
+		i++;
+	i = i < n ? (i + 1) % n : 0;
+	char *why = NULL;
+	struct theme t;
+	if (theme_load(names[i], &t, &why) != 0) {
+		char *nl = why ? strchr(why, '\n') : NULL;
+		if (nl)
+			*nl = '\0';
+		app_message(a, true, "%s; using the default theme", why ? why : names[i]);
+		free(why);
+	} else {
+		app_message(a, false, "theme %s", names[i]);
+	}
+	a->theme = t;
+	snprintf(a->theme_name, sizeof a->theme_name, "%s", names[i]);
+	theme_strv_free(names);
+	return APP_REDRAW | APP_THEME;
+}
+
+/* Write one run's CSV to name atomically: a temporary file beside it, then rename. */
+static int export_one(const struct run *r, const char *name, char **cause)
+{
+	char tmp[PATH_MAX];
+	snprintf(tmp, sizeof tmp, ".%s.XXXXXX", name);
+	int fd = mkstemp(tmp);
+	if (fd < 0) {
+		*cause = xasprintf("%s: %s", name, strerror(errno));
+		return -1;
+	}
+	FILE *f = fdopen(fd, "w");
+	if (f == NULL) {
+		close(fd);
+		unlink(tmp);
+		*cause = xasprintf("%s: %s", name, strerror(errno));
+		return -1;
+	}
+	batch_write_meta(f, r);
+	batch_write_header(f, r);
+	batch_write_history(f, r);
+	int bad = fflush(f) != 0 || ferror(f);
+	bad |= fclose(f) != 0;
+	if (bad || rename(tmp, name) != 0) {
+		*cause = xasprintf("%s: %s", name, strerror(errno));
+		unlink(tmp);
+		return -1;
+	}
+	return 0;
+}
+
+static int export_runs(struct app *a)
+{
+	char first[128] = "", last[128] = "";
+	for (int i = 0; i < a->nruns; i++) {
+		const struct run *r = a->run[i];
+		char name[128];
+		if (a->nruns == 1)
+			snprintf(name, sizeof name, "gdpath-%s-s%lu-%ld.csv", r->m->ops->name, r->cfg.seed,
+				 r->step);
+		else
+			snprintf(name, sizeof name, "gdpath-%s-s%lu-%ld-run%d.csv", r->m->ops->name,
+				 r->cfg.seed, r->step, i + 1);
+		char *cause = NULL;
+		if (export_one(r, name, &cause) != 0) {
+			app_message(a, true, "export failed: %s", cause);
+			free(cause);
+			return APP_REDRAW;
+		}
+		if (i == 0)
+			snprintf(first, sizeof first, "%s", name);
+		snprintf(last, sizeof last, "%s", name);
+	}
+	if (a->nruns == 1)
+		app_message(a, false, "exported %s", first);
+	else
+		app_message(a, false, "exported %d runs: %s … %s", a->nruns, first, last);
+	return APP_REDRAW;
+}
+
+int app_action(struct app *a, enum action act)
+{
+	struct run *r = app_active(a);
+	switch (act) {
+	case ACTION_NONE:
+		return 0;
+	case ACTION_PAUSE:
+		a->paused = !a->paused;
+		if (!a->paused)
+			for (int i = 0; i < a->nruns; i++)
+				a->meta[i].halted = false;
+		a->msg[0] = '\0';
+		return APP_REDRAW;
+	case ACTION_STEP:
+		a->paused = true;
+		for (int i = 0; i < a->nruns; i++)
+			a->meta[i].halted = false;
+		app_advance(a, 1, 0);
+		a->paused = true;
+		return APP_REDRAW;
+	case ACTION_ETA_DOUBLE:
+		return set_eta(a, r->eta * 2);
+	case ACTION_ETA_HALVE:
+		return set_eta(a, r->eta / 2);
+	case ACTION_ETA_UP:
+		return set_eta(a, r->eta * 1.25);
+	case ACTION_ETA_DOWN:
+		return set_eta(a, r->eta / 1.25);
+	case ACTION_ETA_THEORY:
+		return set_eta(a, r->th->eta_theory);
+	case ACTION_ETA_ENTER:
+		a->editing = true;
+		a->edit[0] = '\0';
+		return APP_REDRAW;
+	case ACTION_MODEL_NEXT:
+		return switch_model(a, 1);
+	case ACTION_MODEL_PREV:
+		return switch_model(a, -1);
+	case ACTION_OPTIM_NEXT:
+		return switch_optim(a, 1);
+	case ACTION_OPTIM_PREV:
+		return switch_optim(a, -1);
+	case ACTION_ACTIVATION_NEXT:
+		return next_activation(a);
+	case ACTION_WIDTH_UP:
+		return change_width(a, true);
+	case ACTION_WIDTH_DOWN:
+		return change_width(a, false);
+	case ACTION_RESTART:
+		return restart_all(a);
+	case ACTION_RESEED:
+		return reseed(a);
+	case ACTION_FORK:
+		return fork_run(a);
+	case ACTION_CLEAR_GHOSTS:
+		return clear_ghosts(a);
+	case ACTION_FAN:
+		return fan(a);
+	case ACTION_BOUNDS:
+		a->bounds = !a->bounds;
+		return APP_REDRAW;
+	case ACTION_AXIS:
+		a->axis = (a->axis + 1) % AXIS_COUNT;
+		return APP_REDRAW;
+	case ACTION_LOSS_LOG:
+		a->loss_log = !a->loss_log;
+		return APP_REDRAW;
+	case ACTION_STEP_LOG:
+		a->step_log = !a->step_log;
+		a->loss_log = a->loss_log || a->step_log;
+		return APP_REDRAW;
+	case ACTION_PRESET:
+		return next_preset(a);
+	case ACTION_THEME:
+		return next_theme(a);
+	case ACTION_EXPORT:
+		return export_runs(a);
+	case ACTION_HELP:
+		a->help = !a->help;
+		return APP_REDRAW;
+	case ACTION_QUIT:
+		return APP_QUIT;
+	case ACTION_COUNT:
+		break;
+	}
+	return 0;
+}
+
+static int edit_key(struct app *a, int key)
+{
+	size_t len = strlen(a->edit);
+	if (key == 27) {
+		a->editing = false;
+		app_message(a, false, "η unchanged");
+	} else if (key == '\n' || key == '\r') {
+		double v;
+		a->editing = false;
+		if (parse_double(a->edit, &v) != 0 || !(v > 0)) {
+			app_message(a, true, "'%s' is not a positive number: η unchanged", a->edit);
+			return APP_REDRAW;
+		}
+		return set_eta(a, v);
+	} else if (key == 127 || key == 8) {
+		if (len > 0)
+			a->edit[len - 1] = '\0';
+	} else if (((key >= '0' && key <= '9') || key == '.' || key == 'e' || key == 'E' ||
+		    key == '-' || key == '+') &&
+		   len + 1 < sizeof a->edit) {
+		a->edit[len] = (char)key;
+		a->edit[len + 1] = '\0';
+	}
+	return APP_REDRAW;
+}
+
+int app_key(struct app *a, int key)
+{
+	if (a->editing)
+		return edit_key(a, key);
+	if (a->help && key != 'q') {
+		a->help = false;
+		return APP_REDRAW;
+	}
+	return app_action(a, keymap_lookup(key));
+}
