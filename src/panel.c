@@ -105,7 +105,7 @@ static void run_label(const struct app *a, int i, char *buf, size_t len)
 	else if (r->status == RUN_FAILED)
 		snprintf(fate, sizeof fate, "failed at step %ld", r->status_step);
 	else if (m->halted)
-		snprintf(fate, sizeof fate, "blew up at step %ld", r->blowup_step);
+		snprintf(fate, sizeof fate, "diverged at step %ld", r->blowup_step);
 	else if (m->converged_step >= 0)
 		snprintf(fate, sizeof fate, "converged at step %ld", m->converged_step);
 	else
