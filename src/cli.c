@@ -14,6 +14,7 @@
 #include "gdpath/optim.h"
 #include "gdpath/preset.h"
 #include "gdpath/theme.h"
+#include "gdpath/userconf.h"
 #include "gdpath/util.h"
 
 enum {
@@ -166,6 +167,10 @@ static int print_list(const char *what, char **cause)
 	} else if (strcmp(what, "presets") == 0) {
 		for (size_t i = 0; i < preset_count(); i++)
 			printf("%-11s %s\n", preset_at(i)->name, preset_at(i)->summary);
+	} else if (strcmp(what, "options") == 0) {
+		/* not in --help: for the documentation tests */
+		for (size_t i = 0; longopts[i].name; i++)
+			printf("%s\n", longopts[i].name);
 	} else if (strcmp(what, "themes") == 0) {
 		char **names = theme_list();
 		for (size_t i = 0; names && names[i]; i++)
@@ -417,7 +422,9 @@ int cli_parse(int argc, char **argv, struct opts *o, char **cause)
 	opts_default(o);
 	*cause = NULL;
 	int c;
-	/* Pass 1: --help, --version, --list, and the preset, which later options override. */
+	/* Pass 1: --help, --version, and the preset. Then the user's config file, then the
+	 * preset, then pass 2: each later source overrides the earlier ones. */
+	const struct preset *preset = NULL;
 	opterr = 0;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
@@ -429,15 +436,19 @@ int cli_parse(int argc, char **argv, struct opts *o, char **cause)
 			print_version();
 			return 1;
 		}
-		if (c == OPT_PRESET) {
-			const struct preset *p = preset_lookup(optarg);
-			if (p == NULL) {
-				*cause = xasprintf("--preset: unknown preset '%s' (try --list presets)", optarg);
-				return -1;
-			}
-			o->preset = p->name;
-			p->apply(o);
+		if (c == OPT_PRESET && (preset = preset_lookup(optarg)) == NULL) {
+			*cause = xasprintf("--preset: unknown preset '%s' (try --list presets)", optarg);
+			return -1;
 		}
+	}
+	char *conf = userconf_path();
+	int conf_rc = conf ? userconf_apply_flags(o, conf, preset ? USERCONF_SKIP_PRESET : 0, cause) : 0;
+	free(conf);
+	if (conf_rc != 0)
+		return -1;
+	if (preset != NULL) {
+		o->preset = preset->name;
+		preset->apply(o);
 	}
 	/* Pass 2: everything else, with getopt's own messages replaced by ours. */
 	optind = 1;
