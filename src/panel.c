@@ -190,9 +190,10 @@ void panel_misfit(struct canvas *c, const struct app *a, int x, int y, int w, in
 		e[n++] = (struct plot_legend_entry){PLOT_LEGEND_MARKER, ROLE_CURRENT, 0, GLYPH_CURRENT,
 						     "current"};
 	}
-	/* Below the red line no iterate can be (Thm 2.4): the legend's corner. */
+	/* Above the green line, far from θ0, is where converging iterates never go: the
+	 * legend's corner. */
 	if (n > 0)
-		plot_legend(&p, e, n, PLOT_SW);
+		plot_legend(&p, e, n, PLOT_NE);
 }
 
 void panel_loss(struct canvas *c, const struct app *a, int x, int y, int w, int h)
