@@ -98,6 +98,7 @@ int app_init(struct app *a, const struct opts *o, char **cause, int *status)
 	a->bounds = true;
 	a->loss_log = true;
 	a->axis = AXIS_RAW;
+	a->speed = o->speed;
 	a->ascii = o->ascii;
 	theme_builtin("default", &a->theme);
 	if (o->theme) {
@@ -175,13 +176,23 @@ long app_advance(struct app *a, long max_steps, double budget)
 		if (!any)
 			break;
 		steps++;
+		if (all_done(a))
+			break;
 		if (budget > 0 && now() - t0 >= budget)
 			break;
 	}
-	double dt = now() - t0;
-	if (steps > 0 && dt > 0) {
-		double rate = (double)steps / dt;
-		a->steps_per_sec = a->steps_per_sec > 0 ? 0.8 * a->steps_per_sec + 0.2 * rate : rate;
+	/* Steps per wall-clock second over windows of half a second or more (so --speed's
+	 * pacing shows as it is); a pause starts a new window. */
+	double t1 = now();
+	if (a->paused || a->rate_t0 == 0 || t1 - a->rate_t0 > 5) {
+		a->rate_t0 = t0;
+		a->rate_steps = 0;
+	}
+	a->rate_steps += steps;
+	if (t1 - a->rate_t0 >= 0.5) {
+		a->steps_per_sec = (double)a->rate_steps / (t1 - a->rate_t0);
+		a->rate_t0 = t1;
+		a->rate_steps = 0;
 	}
 	for (int i = 0; i < a->nruns; i++)
 		run_update_extras(a->run[i]);
@@ -562,6 +573,17 @@ int app_action(struct app *a, enum action act)
 			a->meta[i].halted = false;
 		app_advance(a, 1, 0);
 		a->paused = true;
+		return APP_REDRAW;
+	case ACTION_FASTER:
+		a->speed = a->speed <= 0 || a->speed >= 1e6 ? 0 : a->speed * 2;
+		if (a->speed > 0)
+			app_message(a, false, "at most %.0f steps per second", a->speed);
+		else
+			app_message(a, false, "as many steps per second as fit");
+		return APP_REDRAW;
+	case ACTION_SLOWER:
+		a->speed = a->speed <= 0 ? 1e6 : a->speed / 2 < 1 ? 1 : a->speed / 2;
+		app_message(a, false, "at most %.0f steps per second", a->speed);
 		return APP_REDRAW;
 	case ACTION_ETA_DOUBLE:
 		return set_eta(a, r->eta * 2);

@@ -40,6 +40,7 @@ enum {
 	OPT_THEME,
 	OPT_ASCII,
 	OPT_FPS,
+	OPT_SPEED,
 	OPT_LIST,
 };
 
@@ -76,6 +77,7 @@ static const struct option longopts[] = {
     {"theme", required_argument, NULL, OPT_THEME},
     {"ascii", no_argument, NULL, OPT_ASCII},
     {"fps", required_argument, NULL, OPT_FPS},
+    {"speed", required_argument, NULL, OPT_SPEED},
     {"list", required_argument, NULL, OPT_LIST},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, 'V'},
@@ -134,6 +136,8 @@ void cli_usage(FILE *out)
 	      "      --theme NAME|FILE   default, light, mono, cvd, projector, or a file\n"
 	      "      --ascii             ASCII plots instead of braille\n"
 	      "      --fps N             redraws per second at most (default 30)\n"
+	      "      --speed N           optimizer steps per second at most (default 240; 0: as\n"
+	      "                          many as fit in each frame)\n"
 	      "      --list WHAT         models, optimizers, activations, presets, themes\n"
 	      "  -h, --help              show this help and exit\n"
 	      "  -V, --version           show the version and exit\n"
@@ -270,6 +274,7 @@ static void opts_default(struct opts *o)
 	o->steps = -1;
 	o->every = 1;
 	o->fps = 30;
+	o->speed = 240;
 	o->cols = 100;
 	o->rows = 30;
 	o->preset = NULL;
@@ -388,6 +393,8 @@ static int handle(int c, const char *arg, struct opts *o, char **cause)
 	case OPT_ASCII:
 		o->ascii = true;
 		return 0;
+	case OPT_SPEED:
+		return want_double(c, arg, 0, 1e9, false, &o->speed, cause);
 	case OPT_FPS:
 		if (want_long(c, arg, 1, 1000, &l, cause) != 0)
 			return -1;

@@ -7,9 +7,11 @@
 
 #include <gsl/gsl_errno.h>
 
+#include "gdpath/app.h"
 #include "gdpath/batch.h"
 #include "gdpath/cli.h"
 #include "gdpath/snapshot.h"
+#include "gdpath/ui.h"
 
 #ifdef HAVE_OPENBLAS
 void openblas_set_num_threads(int);
@@ -41,8 +43,17 @@ int main(int argc, char **argv)
 		return batch_main(&o);
 	case MODE_SNAPSHOT:
 		return snapshot_main(&o);
-	default:
-		fputs("gdpath: the terminal interface is not built yet; use --batch\n", stderr);
-		return EXIT_ERROR;
+	default: {
+		struct app a;
+		int status = EXIT_ERROR;
+		if (app_init(&a, &o, &cause, &status) != 0) {
+			fprintf(stderr, "gdpath: %s\n", cause);
+			free(cause);
+			return status;
+		}
+		status = ui_run(&a);
+		app_free(&a);
+		return status;
+	}
 	}
 }

@@ -234,7 +234,7 @@ static void test_help_and_too_small(void **state)
 	char *h = render(&a, 100, 30, CANVAS_BRAILLE);
 	assert_non_null(strstr(h, "Keys"));
 	assert_non_null(strstr(h, "pause / run"));
-	assert_non_null(strstr(h, "step-size fan"));
+	assert_non_null(strstr(h, "fan: 5 runs"));
 	free(h);
 	app_key(&a, '?');
 	assert_false(a.help);

@@ -57,7 +57,10 @@ struct app {
 	char msg[256];              /* one-line status message */
 	bool msg_warn;
 
-	double steps_per_sec;       /* measured by app_advance */
+	double steps_per_sec;       /* steps of the active run per wall-clock second */
+	double rate_t0;             /* start of the current rate window */
+	long rate_steps;            /* steps in it */
+	double speed;               /* steps per second at most (0: unlimited); ui.c paces */
 	long frame;                 /* frames drawn, for the screen */
 };
 

@@ -20,6 +20,7 @@ struct opts {
 	const char *theme;
 	bool ascii;
 	int fps;
+	double speed;        /* steps per second at most in the visualizer (0: unlimited) */
 	int cols, rows;      /* --size for --snapshot */
 	bool act_set;        /* --activation given */
 };
