@@ -408,9 +408,14 @@ static void pen_step(struct plot *p, struct pen *pen, double x, double y, int ro
 		pen->down = 0;
 		return;
 	}
-	if (pen->down)
+	if (pen->down) {
+		/* A point on the dot the pen is at adds nothing: long histories cost what the
+		 * plot can show, not what they hold. The pen stays at the drawn point. */
+		if (floor(xdot(p, tx) + 0.5) == floor(xdot(p, pen->x) + 0.5) &&
+		    floor(ydot(p, ty) + 0.5) == floor(ydot(p, pen->y) + 0.5))
+			return;
 		tseg(p, pen->x, pen->y, tx, ty, role, style);
-	else
+	} else
 		tseg(p, tx, ty, tx, ty, role, style);
 	pen->down = 1;
 	pen->x = tx, pen->y = ty;
