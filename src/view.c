@@ -298,7 +298,7 @@ void view_draw(struct canvas *c, const struct app *a)
 		panel_misfit(c, a, 0, 0, lw, th);
 		panel_loss(c, a, lw + 1, 0, w - lw - 1, th);
 		panel_layers(c, a, 0, th, lw, body - th);
-		panel_info(c, a, lw + 2, th + 1, w - lw - 2, body - th - 1, false);
+		panel_info(c, a, lw + 2, th + 1, w - lw - 2, body - th - 1, true);
 	} else {
 		int lw = w * 56 / 100, th = body / 2;
 		panel_misfit(c, a, 0, 0, lw, body);

@@ -8,6 +8,7 @@
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -17,6 +18,7 @@
 #include "gdpath/app.h"
 #include "gdpath/canvas.h"
 #include "gdpath/data.h"
+#include "gdpath/keymap.h"
 #include "gdpath/panel.h"
 #include "gdpath/preset.h"
 #include "gdpath/run.h"
@@ -236,6 +238,17 @@ static void test_help_and_too_small(void **state)
 	assert_non_null(strstr(h, "pause / run"));
 	assert_non_null(strstr(h, "fan: 5 runs"));
 	free(h);
+	/* on a tall terminal every binding is listed with its key and its help text */
+	char *big = render(&a, 120, 44, CANVAS_BRAILLE);
+	size_t nb;
+	const struct binding *b = keymap_bindings(&nb);
+	for (size_t i = 0; i < nb; i++) {
+		char line[160];
+		snprintf(line, sizeof line, "%-6s %s", b[i].label, action_help(b[i].action));
+		if (strstr(big, line) == NULL)
+			fail_msg("help overlay lacks '%s'", line);
+	}
+	free(big);
 	app_key(&a, '?');
 	assert_false(a.help);
 	char *s = render(&a, 40, 12, CANVAS_BRAILLE);
