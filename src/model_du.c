@@ -185,6 +185,7 @@ static int du_setup(struct model *m, char **cause)
 		return -1;
 	}
 	m->p = w * d;
+	m->kinks = true; /* ReLU: the gradient jumps where w_rᵀx_i crosses 0 */
 	m->nlayers = 1;
 	m->layer[0] = (struct layer){"W", 0, w * d};
 	return 0;

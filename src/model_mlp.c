@@ -159,6 +159,7 @@ static int mlp_setup(struct model *m, char **cause)
 		return -1;
 	}
 	m->p = p;
+	m->kinks = act_is_relu_like(m->cfg.act) && m->cfg.gamma < 1;
 	m->nlayers = L;
 	return 0;
 }

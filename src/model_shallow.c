@@ -180,6 +180,7 @@ static int shallow_setup(struct model *m, char **cause)
 			s->XXt[i * n + j] = s->XXt[j * n + i];
 
 	m->p = k * d + (c->train_output ? k : 0);
+	m->kinks = act_is_relu_like(c->act) && c->gamma < 1;
 	m->nlayers = 1;
 	m->layer[0] = (struct layer){"W", 0, k * d};
 	if (c->train_output) {

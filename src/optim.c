@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include <math.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -14,6 +15,9 @@
 #include "gdpath/optim.h"
 #include "gdpath/util.h"
 
+#define FLOW_SUBSTEPS 16      /* RK4 substeps per step where the model has kinks */
+#define FLOW_MAX_EVALS 20000  /* adaptive steps per step before the integrator gives up */
+
 static const struct {
 	const char *name, *summary;
 } kinds[OPT_COUNT] = {
@@ -22,7 +26,7 @@ static const struct {
     [OPT_MOMENTUM] = {"momentum", "heavy ball: v ← β1 v − η∇L, θ ← θ + v"},
     [OPT_NESTEROV] = {"nesterov", "Nesterov: gradient at the look-ahead θ + β1 v"},
     [OPT_ADAM] = {"adam", "Adam with --beta1 --beta2 --adam-eps, bias-corrected"},
-    [OPT_FLOW] = {"flow", "gradient flow dθ/dt = −∇L by adaptive RK (GSL odeiv2); a step advances time by η"},
+    [OPT_FLOW] = {"flow", "gradient flow dθ/dt = −∇L by RK (GSL odeiv2; fixed steps on ReLU models); a step advances time by η"},
 };
 
 const char *optim_name(int kind)
@@ -57,6 +61,9 @@ struct optim {
 	struct model *fm;
 	gsl_odeiv2_system sys;
 	gsl_odeiv2_driver *drv;
+	bool fixed;     /* fixed-step RK4 (models with kinks) */
+	gsl_odeiv2_step *stp;
+	double *yerr;
 };
 
 static int flow_rhs(double t, const double *theta, double *dtheta, void *params)
@@ -109,11 +116,22 @@ struct optim *optim_new(const struct optim_cfg *cfg, const struct model *m, char
 	if (o->cfg.kind == OPT_FLOW) {
 		o->fm = (struct model *)m;
 		o->sys = (gsl_odeiv2_system){flow_rhs, NULL, o->p, o};
-		o->drv = gsl_odeiv2_driver_alloc_y_new(&o->sys, gsl_odeiv2_step_rkf45, 1e-3, 1e-10,
-						       1e-8);
-		if (o->drv == NULL)
-			goto oom;
-		gsl_odeiv2_driver_set_nmax(o->drv, 200000);
+		/* Smooth models: adaptive RKF45. Where f has kinks (ReLU), the right-hand side
+		 * jumps and adaptive control would shrink the step without end, so classical
+		 * RK4 with FLOW_SUBSTEPS fixed substeps per step (cost bounded). */
+		o->fixed = m->kinks;
+		if (o->fixed) {
+			o->stp = gsl_odeiv2_step_alloc(gsl_odeiv2_step_rk4, o->p);
+			o->yerr = xcalloc(o->p, sizeof(double));
+			if (o->stp == NULL || o->yerr == NULL)
+				goto oom;
+		} else {
+			o->drv = gsl_odeiv2_driver_alloc_y_new(&o->sys, gsl_odeiv2_step_rkf45, 1e-3,
+							       1e-10, 1e-8);
+			if (o->drv == NULL)
+				goto oom;
+			gsl_odeiv2_driver_set_nmax(o->drv, FLOW_MAX_EVALS);
+		}
 	}
 	return o;
 oom:
@@ -135,6 +153,9 @@ void optim_free(struct optim *o)
 	free(o->batch);
 	if (o->drv)
 		gsl_odeiv2_driver_free(o->drv);
+	if (o->stp)
+		gsl_odeiv2_step_free(o->stp);
+	free(o->yerr);
 	free(o);
 }
 
@@ -145,6 +166,8 @@ void optim_reset(struct optim *o)
 	o->t = 0;
 	if (o->drv)
 		gsl_odeiv2_driver_reset(o->drv);
+	if (o->stp)
+		gsl_odeiv2_step_reset(o->stp);
 }
 
 void optim_copy_state(struct optim *dst, const struct optim *src)
@@ -217,9 +240,18 @@ int optim_step(struct optim *o, struct model *m, gsl_rng *rng, double eta, doubl
 		double t = 0;
 		o->fm = m;
 		/* Each step restarts the integrator, so the path depends only on θ and η. */
-		gsl_odeiv2_driver_reset_hstart(o->drv, eta / 8);
-		if (gsl_odeiv2_driver_apply(o->drv, &t, eta, theta) != GSL_SUCCESS)
-			return -1;
+		if (o->fixed) {
+			double h = eta / FLOW_SUBSTEPS;
+			gsl_odeiv2_step_reset(o->stp);
+			for (int i = 0; i < FLOW_SUBSTEPS; i++, t += h)
+				if (gsl_odeiv2_step_apply(o->stp, t, h, theta, o->yerr, NULL, NULL,
+							  &o->sys) != GSL_SUCCESS)
+					return -1;
+		} else {
+			gsl_odeiv2_driver_reset_hstart(o->drv, eta / 8);
+			if (gsl_odeiv2_driver_apply(o->drv, &t, eta, theta) != GSL_SUCCESS)
+				return -1;
+		}
 		break;
 	}
 	}

@@ -277,6 +277,31 @@ static void test_flow_closed_form(void **state)
 	run_free(r);
 }
 
+/* Along gradient flow the loss never increases: dL/dt = −‖∇L‖². On [Du18]'s ReLU net the
+ * right-hand side jumps at every activation switch; the fixed-step integrator must still
+ * follow it (and finish) with the loss falling at every step. */
+static void test_flow_on_relu_net(void **state)
+{
+	(void)state;
+	struct run_cfg c;
+	run_cfg_default(&c);
+	c.ops = &model_du_ops;
+	c.mcfg.n = 10;
+	c.mcfg.d = 5;
+	c.mcfg.k = 200;
+	c.ocfg.kind = OPT_FLOW;
+	struct run *r = make(&c);
+	assert_true(r->m->kinks);
+	double prev = r->tr->cur.loss;
+	for (int s = 0; s < 100; s++) {
+		assert_int_equal(run_step(r), RUN_OK);
+		assert_true(r->tr->cur.loss <= prev * (1 + 1e-12));
+		prev = r->tr->cur.loss;
+	}
+	assert_true(r->tr->cur.loss < 0.5 * r->tr->h[0].loss);
+	run_free(r);
+}
+
 static void test_adam_and_sgd_descend(void **state)
 {
 	(void)state;
@@ -398,6 +423,7 @@ int main(void)
 	    cmocka_unit_test(test_sgd_full_batch_is_gd),
 	    cmocka_unit_test(test_momentum_zero_is_gd),
 	    cmocka_unit_test(test_flow_closed_form),
+	    cmocka_unit_test(test_flow_on_relu_net),
 	    cmocka_unit_test(test_adam_and_sgd_descend),
 	    cmocka_unit_test(test_history_bounded),
 	    cmocka_unit_test(test_track_consistency),

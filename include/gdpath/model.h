@@ -93,6 +93,7 @@ struct model {
 	struct model_cfg cfg;        /* filled: no zeros left */
 	const struct dataset *data;  /* not owned */
 	size_t n, p, nfeat;
+	bool kinks;                  /* f only piecewise smooth in θ (ReLU-like): set by setup */
 	size_t nlayers;
 	struct layer layer[MODEL_MAX_LAYERS];
 	double *jac_work;            /* generic jacobian scratch (p), owned */
