@@ -330,6 +330,48 @@ else
 	not_ok "SIGHUP exits 129 with the terminal restored" "never drew" "$(dump)"
 fi
 
+# --- junk keys: escape sequences, function keys, control characters, UTF-8, and junk typed
+# into the exact-η prompt; the program must ignore what it does not know and go on ---------
+new_session 120 40
+start 9 $ARGS
+if wait_until back; then
+	e0=$(eta_of)
+	keys Escape '[' A F1 F5 F12 Up Down Left Right PageUp PageDown Home End IC DC BSpace Tab \
+		C-a C-b C-l C-@ C-_ M-x M-[ Escape Escape
+	keys -l 'é日本€'
+	keys e
+	keys -l 'abc.1.2e+-x'
+	keys Escape
+	keys e BSpace BSpace Enter
+	keys z Z
+	if wait_until back && kill -0 "$(gd_pid)" 2>/dev/null && [ "$(eta_of)" = "$e0" ]; then
+		ok "junk keys and a junk η entry are ignored; η unchanged, still drawing"
+	else
+		not_ok "junk keys and a junk η entry are ignored; η unchanged, still drawing" "eta $e0 -> $(eta_of)" "$(dump)"
+	fi
+	keys q
+	if wait_for '^EXIT9=' && has '^EXIT9=0$' && modes_ok "$TMP/stty.9"; then
+		ok "q after junk keys exits 0 with the terminal restored"
+	else
+		not_ok "q after junk keys exits 0 with the terminal restored" "$(dump)"
+	fi
+else
+	not_ok "junk keys and a junk η entry are ignored; η unchanged, still drawing" "never drew" "$(dump)"
+	not_ok "q after junk keys exits 0 with the terminal restored" "never drew"
+fi
+
+# --- a malformed theme: file:line in the status line, the default theme, still running ---
+printf 'trajectory = purpleish\n' >"$TMP/bad.theme"
+new_session 120 40
+start 10 $ARGS --theme "$TMP/bad.theme"
+if wait_until back && wait_for 'bad.theme:1:'; then
+	ok "a malformed theme is reported as file:line and the program runs on"
+	keys q
+	wait_for '^EXIT10=0$' >/dev/null
+else
+	not_ok "a malformed theme is reported as file:line and the program runs on" "$(dump)"
+fi
+
 # --- not a terminal --------------------------------------------------------------------
 run_gdpath $ARGS
 check "without a terminal: exit 1 and one line pointing at --batch" \
