@@ -112,11 +112,23 @@ static void panel_info(struct canvas *c, const struct app *a, int x, int y, int 
 	char ml[160];
 	model_line(r, ml, sizeof ml);
 	LINE(ROLE_TITLE, "%s", ml);
-	LINE(ROLE_TEXT, "data %s, labels %s, init %s, seed %lu",
-	     r->cfg.data_file ? r->cfg.data_file : "generated",
-	     r->cfg.data_file ? "from file" : labels_name(r->cfg.labels),
-	     r->cfg.init == INIT_ZERO ? "zero" : r->cfg.init == INIT_FILE ? "file" : "random",
-	     r->cfg.seed);
+	/* Most important first: a small terminal shows only the top lines. */
+	/* Model-specific quantities. */
+	if (r->m->ops == &model_du_ops && r->nextras >= 4) {
+		LINE(ROLE_TEXT, "%smin(H(k)) = %s%s = %s   %s0 = %s", s->lambda, s->alpha, s->sq,
+		     num(th->alpha * th->alpha, b1, sizeof b1), s->lambda, num(r->extras[3], b2, sizeof b2));
+		LINE(ROLE_TEXT, "flipped patterns %s%%   max move %s vs R' = %s", num(100 * r->extras[0], b3, sizeof b3),
+		     num(r->extras[1], b4, sizeof b4), num(r->extras[2], b5, sizeof b5));
+	} else if (r->m->ops == &model_lowrank_ops && r->nextras > 0) {
+		char sv[256];
+		int o = snprintf(sv, sizeof sv, "singular values of %s:", a->ascii ? "Theta" : "Θ");
+		for (size_t i = 0; i < r->nextras && o < (int)sizeof sv - 12; i++)
+			o += snprintf(sv + o, sizeof sv - (size_t)o, " %.3g", r->extras[i]);
+		LINE(ROLE_TEXT, "%s", sv);
+	}
+	if (a->fan && row < end)
+		LINE(ROLE_MARK, "fan around %s=%s; stability threshold 2/%s0%s = %s", s->eta,
+		     num(a->fan_base, b1, sizeof b1), s->beta, s->sq, num(a->fan_threshold, b2, sizeof b2));
 	LINE(ROLE_TEXT, "r0=%s  misfit=%s (%s r0)", num(th->r0, b1, sizeof b1),
 	     num(t->cur.residual, b2, sizeof b2), num(track_nresidual(t, t->cur.residual), b3, sizeof b3));
 	LINE(th->no_guarantee ? ROLE_WARNING : ROLE_TEXT, "%s%s=%s %s%s=%s  %s0=%s %s0=%s%s", s->alpha,
@@ -166,19 +178,6 @@ static void panel_info(struct canvas *c, const struct app *a, int x, int y, int 
 		     s->beta, num(theory_dist_min(th), b1, sizeof b1), s->norm, s->theta, s->theta, s->norm,
 		     s->norm, s->theta, s->theta, s->norm, s->beta, s->alpha, s->norm, s->theta, s->theta,
 		     s->norm);
-	/* Model-specific quantities. */
-	if (r->m->ops == &model_du_ops && r->nextras >= 4) {
-		LINE(ROLE_TEXT, "%smin(H(k)) = %s%s = %s   %s0 = %s", s->lambda, s->alpha, s->sq,
-		     num(th->alpha * th->alpha, b1, sizeof b1), s->lambda, num(r->extras[3], b2, sizeof b2));
-		LINE(ROLE_TEXT, "flipped patterns %s%%   max move %s vs R' = %s", num(100 * r->extras[0], b3, sizeof b3),
-		     num(r->extras[1], b4, sizeof b4), num(r->extras[2], b5, sizeof b5));
-	} else if (r->m->ops == &model_lowrank_ops && r->nextras > 0) {
-		char sv[256];
-		int o = snprintf(sv, sizeof sv, "singular values of %s:", a->ascii ? "Theta" : "Θ");
-		for (size_t i = 0; i < r->nextras && o < (int)sizeof sv - 12; i++)
-			o += snprintf(sv + o, sizeof sv - (size_t)o, " %.3g", r->extras[i]);
-		LINE(ROLE_TEXT, "%s", sv);
-	}
 	if (with_layers && t->nlayers > 1)
 		for (size_t l = 0; l < t->nlayers; l++)
 			LINE(ROLE_LAYER1 + (int)(l % 8), "%-6s dist %s (%s)  path %s  directness %s",
@@ -186,9 +185,11 @@ static void panel_info(struct canvas *c, const struct app *a, int x, int y, int 
 			     num(track_layer_ndistance(t, l, t->ldist[l]), b2, sizeof b2),
 			     num(t->lpath[l], b3, sizeof b3),
 			     num(t->ldist[l] > 0 ? t->lpath[l] / t->ldist[l] : NAN, b4, sizeof b4));
-	if (a->fan && row < end)
-		LINE(ROLE_MARK, "fan around %s=%s; stability threshold 2/%s0%s = %s", s->eta,
-		     num(a->fan_base, b1, sizeof b1), s->beta, s->sq, num(a->fan_threshold, b2, sizeof b2));
+	LINE(ROLE_TEXT, "data %s, labels %s, init %s, seed %lu",
+	     r->cfg.data_file ? r->cfg.data_file : "generated",
+	     r->cfg.data_file ? "from file" : labels_name(r->cfg.labels),
+	     r->cfg.init == INIT_ZERO ? "zero" : r->cfg.init == INIT_FILE ? "file" : "random",
+	     r->cfg.seed);
 #undef LINE
 }
 
