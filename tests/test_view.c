@@ -99,19 +99,30 @@ static void test_red_below_green(void **state)
 	app_free(&a);
 }
 
+/* The misfit panel of a preset twice: its bound lines at step 0, and its trajectory alone
+ * (bounds off) after 400 steps, on the same axes. */
+static void lines_and_path(const char *preset, int w, int h, struct canvas **lines,
+			   struct canvas **path)
+{
+	struct app a;
+	app_for(&a, preset);
+	*lines = canvas_new(w, h, CANVAS_BRAILLE);
+	*path = canvas_new(w, h, CANVAS_BRAILLE);
+	panel_misfit(*lines, &a, 0, 0, w, h);
+	app_advance(&a, 400, 0);
+	a.bounds = false;
+	panel_misfit(*path, &a, 0, 0, w, h);
+	app_free(&a);
+}
+
 /* Thm 2.4's tight example: GD from θ0 = 0 with y along the σ_min direction runs on the
  * green line, so every trajectory cell sits on (or next to) a green-line cell. */
 static void test_fig1_upper_on_green_line(void **state)
 {
 	(void)state;
-	struct app a;
-	app_for(&a, "fig1-upper");
 	int W = 70, H = 30;
-	struct canvas *lines = canvas_new(W, H, CANVAS_BRAILLE), *path = canvas_new(W, H, CANVAS_BRAILLE);
-	panel_misfit(lines, &a, 0, 0, W, H);
-	app_advance(&a, 400, 0);
-	a.bounds = false;
-	panel_misfit(path, &a, 0, 0, W, H);
+	struct canvas *lines, *path;
+	lines_and_path("fig1-upper", W, H, &lines, &path);
 	int checked = 0;
 	for (int x = 0; x < W; x++)
 		for (int y = 1; y < H - 3; y++) {
@@ -130,7 +141,6 @@ static void test_fig1_upper_on_green_line(void **state)
 	assert_true(checked >= 15);
 	canvas_free(lines);
 	canvas_free(path);
-	app_free(&a);
 }
 
 /* A generic linear run stays strictly inside: no trajectory cell lies above the green
@@ -138,14 +148,9 @@ static void test_fig1_upper_on_green_line(void **state)
 static void test_linear_path_inside_region(void **state)
 {
 	(void)state;
-	struct app a;
-	app_for(&a, "fig1");
 	int W = 70, H = 30;
-	struct canvas *lines = canvas_new(W, H, CANVAS_BRAILLE), *path = canvas_new(W, H, CANVAS_BRAILLE);
-	panel_misfit(lines, &a, 0, 0, W, H);
-	app_advance(&a, 400, 0);
-	a.bounds = false;
-	panel_misfit(path, &a, 0, 0, W, H);
+	struct canvas *lines, *path;
+	lines_and_path("fig1", W, H, &lines, &path);
 	for (int x = 8; x < W; x++) {
 		int g = top_row(lines, x, ROLE_GREEN_LINE, 1, H - 3);
 		int t = top_row(path, x, ROLE_TRAJECTORY, 1, H - 3);
@@ -154,7 +159,6 @@ static void test_linear_path_inside_region(void **state)
 	}
 	canvas_free(lines);
 	canvas_free(path);
-	app_free(&a);
 }
 
 static int has_braille(const char *s)
