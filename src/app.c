@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "gdpath/act.h"
@@ -215,6 +216,7 @@ static int set_eta(struct app *a, double eta)
 		return APP_REDRAW;
 	}
 	run_set_eta(r, eta);
+	a->meta[a->active].fan_factor = 0; /* no longer the fan's η × f */
 	a->base.run.eta = eta;
 	a->base.run.eta_theory = false;
 	app_message(a, false, "η = %.4g (η·β² = %.3g)", eta, theory_eta_beta2(r->th, eta));
@@ -243,7 +245,7 @@ static int switch_model(struct app *a, int dir)
 		*c = old;
 		return APP_REDRAW;
 	}
-	app_message(a, false, "model %s", c->ops->name);
+	app_message(a, false, "switched to model %s", c->ops->name);
 	return APP_REDRAW | APP_RELAYOUT;
 }
 
@@ -266,8 +268,6 @@ static int switch_optim(struct app *a, int dir)
 	}
 	struct optim_cfg old = a->base.run.ocfg;
 	a->base.run.ocfg = oc;
-	a->base.run.eta = r->eta;
-	a->base.run.eta_theory = false;
 	if (rebuild(a) != 0) {
 		a->base.run.ocfg = old;
 		return APP_REDRAW;
@@ -343,8 +343,6 @@ static int reseed(struct app *a)
 {
 	struct run *r = app_active(a);
 	a->base.run.seed = r->cfg.seed + 1;
-	a->base.run.eta = r->eta;
-	a->base.run.eta_theory = false;
 	if (a->base.run.init == INIT_FILE)
 		a->base.run.init = INIT_RANDOM;
 	if (rebuild(a) != 0)
@@ -399,7 +397,7 @@ static int fan(struct app *a)
 {
 	char *cause = NULL;
 	struct run *base = app_active(a);
-	double eta = a->fan ? a->fan_base : base->eta;
+	double eta = base->eta; /* around the η in force now */
 	if (run_restart(base, false, &cause) != 0) {
 		app_message(a, true, "%s", cause);
 		free(cause);
@@ -503,6 +501,14 @@ static int export_one(const struct run *r, const char *name, char **cause)
 	int fd = mkstemp(tmp);
 	if (fd < 0) {
 		*cause = xasprintf("%s: %s", name, strerror(errno));
+		return -1;
+	}
+	mode_t um = umask(0);
+	umask(um);
+	if (fchmod(fd, 0666 & ~um) != 0) {
+		*cause = xasprintf("%s: %s", name, strerror(errno));
+		close(fd);
+		unlink(tmp);
 		return -1;
 	}
 	FILE *f = fdopen(fd, "w");
@@ -683,6 +689,7 @@ int app_key(struct app *a, int key)
 {
 	if (a->editing)
 		return edit_key(a, key);
+	a->msg[0] = '\0';
 	if (a->help && key != 'q') {
 		a->help = false;
 		return APP_REDRAW;

@@ -110,7 +110,9 @@ static void run_label(const struct app *a, int i, char *buf, size_t len)
 		snprintf(fate, sizeof fate, "converged at step %ld", m->converged_step);
 	else
 		snprintf(fate, sizeof fate, "running");
-	snprintf(buf, len, "%s %s", who, fate);
+	bool unstable = a->fan && isfinite(a->fan_threshold) && r->eta > a->fan_threshold;
+	snprintf(buf, len, "%s%s %s", who, unstable ? (a->ascii ? " >2/beta0^2" : " >2/β0²") : "",
+		 fate);
 }
 
 void panel_misfit(struct canvas *c, const struct app *a, int x, int y, int w, int h)
@@ -123,12 +125,14 @@ void panel_misfit(struct canvas *c, const struct app *a, int x, int y, int w, in
 	struct plot p;
 	plot_init(&p, c, x, y, w, h, 0);
 
+	/* The whole wedge (to r0/α̂) when the path reaches a quarter of it; otherwise zoom on
+	 * the path (at least 1.5 r0/β̂), which a wide wedge would squeeze into a few columns. */
 	double dmax = theory_dist_max(th), dmin = theory_dist_min(th), far = max_distance(a);
-	double xhi = isfinite(dmax) ? fmax(dmax, far) : fmax(far, isfinite(dmin) ? 1.5 * dmin : 1);
-	if (isfinite(dmax) && xhi > 4 * dmax)
-		xhi = 4 * dmax;
-	if (th->have_star)
-		xhi = fmax(xhi, th->star_dist);
+	double reach = fmax(far, th->have_star ? th->star_dist : 0), xhi;
+	if (isfinite(dmax) && reach >= dmax / 4)
+		xhi = fmin(fmax(dmax, far), 4 * dmax);
+	else
+		xhi = fmax(3 * reach, isfinite(dmin) ? 1.5 * dmin : 1);
 	xhi *= 1.06;
 	if (!(xhi > 0))
 		xhi = 1;
@@ -192,8 +196,12 @@ void panel_misfit(struct canvas *c, const struct app *a, int x, int y, int w, in
 	}
 	/* Above the green line, far from θ0, is where converging iterates never go: the
 	 * legend's corner. */
-	if (n > 0)
-		plot_legend(&p, e, n, PLOT_NE);
+	if (n > 0) {
+		struct plot below = p; /* the top row keeps the marks' labels */
+		below.ay++;
+		below.ah--;
+		plot_legend(&below, e, n, PLOT_NE);
+	}
 }
 
 void panel_loss(struct canvas *c, const struct app *a, int x, int y, int w, int h)
@@ -252,6 +260,8 @@ void panel_loss(struct canvas *c, const struct app *a, int x, int y, int w, int 
 		plot_pen_to(&p, (double)rt->cur.step, rt->cur.loss, role, CANVAS_SOLID);
 		if (r->status == RUN_DIVERGED)
 			plot_vmark(&p, (double)r->status_step, ROLE_WARNING, "diverged");
+		else if (a->meta[idx].halted)
+			plot_vmark(&p, (double)r->blowup_step, ROLE_WARNING, "diverged");
 	}
 }
 

@@ -97,6 +97,10 @@ void screen_set_theme(const struct theme *t)
 {
 	scr.theme = *t;
 	theme_step_down(&scr.theme, scr.ncolours);
+	/* With 8 or 16 colours a filled region leaves the paths over it unreadable; the two
+	 * bound lines still show the wedge. */
+	if (scr.ncolours < 256)
+		scr.theme.style[ROLE_REGION].bg = COLOUR_DEFAULT;
 	scr.have_theme = true;
 	/* Pairs are re-initialised as they are needed; curses repaints the cells that use a
 	 * redefined pair, and the invalidation below writes every cell anyway. */
@@ -172,7 +176,7 @@ static int pair_for(int f, int b)
 	if (scr.colour) {
 		const struct theme_style *sf = &scr.theme.style[f], *sb = &scr.theme.style[b];
 		int fg = sf->fg;
-		int bg = b == ROLE_BACKGROUND ? sf->bg : sb->bg;
+		int bg = b == ROLE_BACKGROUND || (sf->bg != COLOUR_DEFAULT && f != b) ? sf->bg : sb->bg;
 		if (fg == bg && fg != COLOUR_DEFAULT) {
 			/* theme_step_down keeps each role readable, not every mix of two roles */
 			fg = sb->fg != bg ? sb->fg : contrast(bg);

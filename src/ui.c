@@ -275,9 +275,12 @@ static int ms_until(double t, double now, int lo)
 	return r < lo ? lo : r;
 }
 
-static enum canvas_mode wanted_mode(const struct app *a)
+static enum canvas_mode wanted_mode(struct app *a)
 {
-	return MB_CUR_MAX > 1 && !a->ascii ? CANVAS_BRAILLE : CANVAS_ASCII;
+	/* Outside UTF-8 the labels must be ASCII words too, not transliterated Greek. */
+	if (MB_CUR_MAX == 1)
+		a->ascii = true;
+	return !a->ascii ? CANVAS_BRAILLE : CANVAS_ASCII;
 }
 
 static void clamp_size(int *w, int *h)
@@ -423,6 +426,12 @@ static int loop(struct app *a, struct canvas *cv)
 			int key = app_keycode(ch);
 			if (key < 0)
 				continue;
+			if (key == 27 && !a->editing && getch() != ERR) {
+				/* Esc with a key right behind it is Alt+key (e.g. Alt-x): drop the
+				 * pair, so it does not act as the plain key. A lone Esc, or any Esc
+				 * in the η entry (where it cancels), reaches the app. */
+				continue;
+			}
 			int f = app_key(a, key);
 			if (f & APP_QUIT)
 				return 0;

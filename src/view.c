@@ -19,22 +19,41 @@
 #include "gdpath/track.h"
 #include "gdpath/view.h"
 
-/* Text clipped to w cells (UTF-8 aware). */
-static void text_w(struct canvas *c, int x, int y, int w, int role, const char *s)
+/* Cells a UTF-8 string takes (one per code point). */
+static int cells_of(const char *s)
+{
+	int n = 0;
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+		n += (*p & 0xC0) != 0x80;
+	return n;
+}
+
+/* Text in at most w cells (UTF-8 aware); a cut is shown with "…", never as a number
+ * that silently lost its last digits. Returns the cells used. */
+static int text_w(struct canvas *c, int x, int y, int w, int role, const char *s)
 {
 	char buf[512];
 	size_t o = 0;
-	int cells = 0;
-	for (const unsigned char *p = (const unsigned char *)s; *p && o + 5 < sizeof buf; p++) {
+	int cells = 0, need = cells_of(s);
+	if (w <= 0)
+		return 0;
+	int keep = need > w ? w - 1 : w;
+	for (const unsigned char *p = (const unsigned char *)s; *p && o + 8 < sizeof buf; p++) {
 		if ((*p & 0xC0) != 0x80) {
-			if (cells == w)
+			if (cells == keep)
 				break;
 			cells++;
 		}
 		buf[o++] = (char)*p;
 	}
+	if (need > w) {
+		memcpy(buf + o, "…", 3);
+		o += 3;
+		cells++;
+	}
 	buf[o] = '\0';
 	canvas_text(c, x, y, buf, role);
+	return cells;
 }
 
 __attribute__((format(printf, 6, 7))) static void line_f(struct canvas *c, int x, int y, int w,
@@ -127,14 +146,15 @@ static void panel_info(struct canvas *c, const struct app *a, int x, int y, int 
 		LINE(ROLE_TEXT, "%s", sv);
 	}
 	if (a->fan && row < end)
-		LINE(ROLE_MARK, "fan around %s=%s; stability threshold 2/%s0%s = %s", s->eta,
-		     num(a->fan_base, b1, sizeof b1), s->beta, s->sq, num(a->fan_threshold, b2, sizeof b2));
+		LINE(ROLE_MARK, "2/%s0%s=%s: %s above it is unstable (fan around %s)", s->beta, s->sq,
+		     num(a->fan_threshold, b2, sizeof b2), s->eta, num(a->fan_base, b1, sizeof b1));
 	LINE(ROLE_TEXT, "r0=%s  misfit=%s (%s r0)", num(th->r0, b1, sizeof b1),
 	     num(t->cur.residual, b2, sizeof b2), num(track_nresidual(t, t->cur.residual), b3, sizeof b3));
-	LINE(th->no_guarantee ? ROLE_WARNING : ROLE_TEXT, "%s%s=%s %s%s=%s  %s0=%s %s0=%s%s", s->alpha,
-	     s->hat, num(th->alpha_hat, b1, sizeof b1), s->beta, s->hat, num(th->beta_hat, b2, sizeof b2),
+	LINE(th->no_guarantee ? ROLE_WARNING : ROLE_TEXT, "%s=%s %s=%s (min, max on the path)  %s0=%s %s0=%s%s%s%s",
+	     s->alpha, num(th->alpha_hat, b1, sizeof b1), s->beta, num(th->beta_hat, b2, sizeof b2),
 	     s->alpha, num(th->alpha0, b3, sizeof b3), s->beta, num(th->beta0, b4, sizeof b4),
-	     th->no_guarantee ? "  no guarantee (alpha = 0)" : "");
+	     th->no_guarantee ? "  no guarantee (" : "", th->no_guarantee ? s->alpha : "",
+	     th->no_guarantee ? " = 0)" : "");
 	LINE(ROLE_TEXT, "L%s=%s  %s%s=%s (estimates)  %s%s=%s  %s%s=%s", s->hat,
 	     num(th->L_hat, b1, sizeof b1), s->delta, s->hat, num(th->delta_hat, b2, sizeof b2),
 	     s->lambda, s->hat, num(th->lambda_hat, b3, sizeof b3), s->zeta, s->hat,
@@ -148,6 +168,13 @@ static void panel_info(struct canvas *c, const struct app *a, int x, int y, int 
 	     num(theory_eta_beta2(th, r->eta), b3, sizeof b3), s->alpha, s->sq, t22);
 	LINE(ROLE_TEXT, "path %s  distance %s  directness %s", num(t->cur.path, b1, sizeof b1),
 	     num(t->cur.distance, b2, sizeof b2), num(track_directness(t), b3, sizeof b3));
+	if (with_layers && t->nlayers > 1)
+		for (size_t l = 0; l < t->nlayers; l++)
+			LINE(ROLE_LAYER1 + (int)(l % 8), "%-6s dist %s (%s)  path %s  directness %s",
+			     r->m->layer[l].name, num(t->ldist[l], b1, sizeof b1),
+			     num(track_layer_ndistance(t, l, t->ldist[l]), b2, sizeof b2),
+			     num(t->lpath[l], b3, sizeof b3),
+			     num(t->ldist[l] > 0 ? t->lpath[l] / t->ldist[l] : NAN, b4, sizeof b4));
 	double bound = theory_path_bound_thm21(th), bz = theory_path_bound_zeta(th);
 	LINE(ROLE_TEXT, "path bounds: 4r0/%s=%s (2.5)  r0/%s=%s (9.4)  %s/%s|%s*-%s0|=%s (2.14)", s->alpha,
 	     num(bound, b1, sizeof b1), s->zeta, num(bz, b2, sizeof b2), s->beta, s->alpha, s->theta,
@@ -166,7 +193,10 @@ static void panel_info(struct canvas *c, const struct app *a, int x, int y, int 
 			o += gl;
 		}
 		bar[o] = '\0';
-		LINE(f >= 1 ? ROLE_WARNING : ROLE_TEXT, "path/bound %s %3.0f%%", bar, 100 * f);
+		/* the bound (2.5) holds only under Thm 2.2's condition */
+		bool sure = theory_thm22(th) == THM22_HOLDS;
+		LINE(f >= 1 ? ROLE_WARNING : sure ? ROLE_TEXT : ROLE_MARK, "path/bound %s %3.0f%%%s", bar,
+		     100 * f, sure ? "" : " (not guaranteed)");
 	}
 	if (th->have_star)
 		LINE(ROLE_TEXT, "%s%s*-%s0%s=%s  %s%s-%s*%s=%s  ratio %s", s->norm, s->theta, s->theta,
@@ -178,13 +208,6 @@ static void panel_info(struct canvas *c, const struct app *a, int x, int y, int 
 		     s->beta, num(theory_dist_min(th), b1, sizeof b1), s->norm, s->theta, s->theta, s->norm,
 		     s->norm, s->theta, s->theta, s->norm, s->beta, s->alpha, s->norm, s->theta, s->theta,
 		     s->norm);
-	if (with_layers && t->nlayers > 1)
-		for (size_t l = 0; l < t->nlayers; l++)
-			LINE(ROLE_LAYER1 + (int)(l % 8), "%-6s dist %s (%s)  path %s  directness %s",
-			     r->m->layer[l].name, num(t->ldist[l], b1, sizeof b1),
-			     num(track_layer_ndistance(t, l, t->ldist[l]), b2, sizeof b2),
-			     num(t->lpath[l], b3, sizeof b3),
-			     num(t->ldist[l] > 0 ? t->lpath[l] / t->ldist[l] : NAN, b4, sizeof b4));
 	LINE(ROLE_TEXT, "data %s, labels %s, init %s, seed %lu",
 	     r->cfg.data_file ? r->cfg.data_file : "generated",
 	     r->cfg.data_file ? "from file" : labels_name(r->cfg.labels),
@@ -193,89 +216,94 @@ static void panel_info(struct canvas *c, const struct app *a, int x, int y, int 
 #undef LINE
 }
 
+/* The model in a few words for the status line; panel 4 has the rest. */
+static void model_tag(const struct run *r, char *buf, size_t len)
+{
+	const struct model *m = r->m;
+	snprintf(buf, len, "model %s  n=%zu p=%zu p/n=%.3g", m->ops->name, m->n, m->p,
+		 (double)m->p / (double)m->n);
+}
+
+/* Two status lines: what runs and how fast, then the message or warning (first, so a
+ * narrow terminal still shows it), then the constants. */
 static void status_lines(struct canvas *c, const struct app *a, int y, int w)
 {
 	const struct run *r = app_active(a);
 	const struct theory *th = r->th;
 	const struct track *t = r->tr;
 	const struct syms *s = view_syms(a);
-	char b1[32], b2[32], b3[32], b4[32], b5[32], ml[160], rate[32];
+	char b1[32], b2[32], b3[32], b4[32], b5[32], tag[96], state[48], line[512];
 	canvas_fill_bg(c, 0, y, w, 2, ROLE_STATUS);
-	model_line(r, ml, sizeof ml);
-	if (!(a->steps_per_sec > 0))
-		snprintf(rate, sizeof rate, "-/s");
-	else if (a->steps_per_sec >= 1e4)
-		snprintf(rate, sizeof rate, "%.0fk/s", a->steps_per_sec / 1e3);
-	else
-		snprintf(rate, sizeof rate, "%.0f/s", a->steps_per_sec);
-	const char *state = a->paused ? "paused" : "running";
+	model_tag(r, tag, sizeof tag);
 	if (r->status == RUN_DIVERGED)
-		state = "DIVERGED";
-	line_f(c, 0, y, w, ROLE_STATUS, " %s │ %s │ %s=%.4g │ %s%s=%s │ step %ld │ %s │ %s", ml,
-	       optim_name(r->cfg.ocfg.kind), s->eta, r->eta, s->eta, a->ascii ? "*beta^2" : "·β²",
-	       num(theory_eta_beta2(th, r->eta), b1, sizeof b1), r->step, rate, state);
+		snprintf(state, sizeof state, "DIVERGED");
+	else if (a->paused)
+		snprintf(state, sizeof state, "paused");
+	else if (!(a->steps_per_sec > 0))
+		snprintf(state, sizeof state, "running");
+	else if (a->steps_per_sec >= 1e4)
+		snprintf(state, sizeof state, "running %.0fk/s", a->steps_per_sec / 1e3);
+	else
+		snprintf(state, sizeof state, "running %.0f/s", a->steps_per_sec);
+	snprintf(line, sizeof line, " %s │ step %ld │ %s │ %s │ %s=%.4g │ %s%s=%s", tag, r->step, state,
+		 optim_name(r->cfg.ocfg.kind), s->eta, r->eta, s->eta, a->ascii ? "*beta^2" : "·β²",
+		 num(theory_eta_beta2(th, r->eta), b1, sizeof b1));
+	text_w(c, 0, y, w, r->status == RUN_DIVERGED ? ROLE_WARNING : ROLE_STATUS, line);
 	if (a->editing) {
-		line_f(c, 0, y + 1, w, ROLE_WARNING, " %s = %s_   (Enter sets, Esc cancels)", s->eta, a->edit);
+		snprintf(line, sizeof line, " %s = %s_   (Enter sets, Esc cancels)", s->eta, a->edit);
+		text_w(c, 0, y + 1, w, ROLE_WARNING, line);
 		return;
 	}
-	int x = canvas_text(c, 0, y + 1, " ", ROLE_STATUS);
-	char info[256];
-	snprintf(info, sizeof info, "%s%s=%s %s%s=%s L%s=%s │ r0=%s misfit=%s │ outside: %ld of %ld steps │ ",
-		 s->alpha, s->hat, num(th->alpha_hat, b1, sizeof b1), s->beta, s->hat,
-		 num(th->beta_hat, b2, sizeof b2), s->hat, num(th->L_hat, b3, sizeof b3),
-		 num(th->r0, b4, sizeof b4), num(t->cur.residual, b5, sizeof b5), th->outside, th->checked);
-	text_w(c, x, y + 1, w - x, ROLE_STATUS, info);
-	x = 1;
-	for (const unsigned char *p = (const unsigned char *)info; *p; p++)
-		x += (*p & 0xC0) != 0x80;
-	/* Warnings first, then the message. */
+	int x = 1;
 	char warn[256] = "";
 	if (r->status == RUN_DIVERGED)
-		snprintf(warn, sizeof warn, "DIVERGED at step %ld  ", r->status_step);
+		snprintf(warn, sizeof warn, "DIVERGED at step %ld", r->status_step);
 	else if (th->no_guarantee)
-		snprintf(warn, sizeof warn, "%s = 0: no guarantee  ", s->alpha);
+		snprintf(warn, sizeof warn, "%s = 0: no guarantee", s->alpha);
 	else if (!(th->zeta_hat > 0))
-		snprintf(warn, sizeof warn, "%s%s <= 0: no guarantee at this %s  ", s->zeta, s->hat, s->eta);
+		snprintf(warn, sizeof warn, "%s <= 0: no guarantee at this %s", s->zeta, s->eta);
 	if (r->step - th->spec_step > 2 * th->every)
-		snprintf(warn + strlen(warn), sizeof warn - strlen(warn), "spectrum stale (%ld steps)  ",
-			 r->step - th->spec_step);
+		snprintf(warn + strlen(warn), sizeof warn - strlen(warn), "%sspectrum stale (%ld steps)",
+			 warn[0] ? "  " : "", r->step - th->spec_step);
+	if (a->msg[0]) {
+		x += text_w(c, x, y + 1, w - x, a->msg_warn ? ROLE_WARNING : ROLE_STATUS, a->msg);
+		x += text_w(c, x, y + 1, w - x, ROLE_STATUS, " │ ");
+	}
 	if (warn[0] && x < w) {
-		text_w(c, x, y + 1, w - x, ROLE_WARNING, warn);
-		for (const unsigned char *p = (const unsigned char *)warn; *p; p++)
-			x += (*p & 0xC0) != 0x80;
+		x += text_w(c, x, y + 1, w - x, ROLE_WARNING, warn);
+		x += text_w(c, x, y + 1, w - x, ROLE_STATUS, " │ ");
 	}
-	if (x < w) {
-		if (a->msg[0])
-			text_w(c, x, y + 1, w - x, a->msg_warn ? ROLE_WARNING : ROLE_STATUS, a->msg);
-		else
-			line_f(c, x, y + 1, w - x, ROLE_STATUS, "spectrum age %ld │ ? help  q quit",
-			       r->step - th->spec_step);
-	}
+	snprintf(line, sizeof line,
+		 "%s=%s %s=%s L=%s │ r0=%s misfit=%s │ outside: %ld of %ld checked │ spectrum age %ld │ ? help  q quit",
+		 s->alpha, num(th->alpha_hat, b1, sizeof b1), s->beta, num(th->beta_hat, b2, sizeof b2),
+		 num(th->L_hat, b3, sizeof b3), num(th->r0, b4, sizeof b4),
+		 num(t->cur.residual, b5, sizeof b5), th->outside, th->checked, r->step - th->spec_step);
+	if (x < w)
+		text_w(c, x, y + 1, w - x, ROLE_STATUS, line);
 }
 
 static void help_overlay(struct canvas *c, int w, int h)
 {
 	size_t nb;
 	const struct binding *b = keymap_bindings(&nb);
-	int rows = (int)nb + 3, cols = 58;
+	/* As many columns as it takes for every key to show (texts are cut in narrow ones). */
+	int ncol = 1;
+	while (ncol < 4 && (int)(nb + (size_t)ncol - 1) / ncol + 3 > h - 2)
+		ncol++;
+	int per = (int)(nb + (size_t)ncol - 1) / ncol;
+	int rows = per + 3, cols = ncol == 1 ? 58 : 55 * ncol;
 	if (cols > w - 2)
 		cols = w - 2;
-	int two = rows > h - 2; /* two columns when one does not fit */
-	if (two) {
-		rows = (int)(nb + 1) / 2 + 3;
-		cols = w - 2 < 110 ? w - 2 : 110;
-	}
 	if (rows > h - 2)
 		rows = h - 2;
 	if (cols < 10 || rows < 3)
 		return;
-	int x0 = (w - cols) / 2, y0 = (h - rows) / 2;
+	int x0 = (w - cols) / 2, y0 = (h - rows) / 2, colw = cols / ncol;
 	canvas_erase(c, x0, y0, cols, rows);
 	canvas_fill_bg(c, x0, y0, cols, rows, ROLE_HELP);
 	text_w(c, x0 + 2, y0, cols - 4, ROLE_HELP, "Keys");
-	int per = two ? (int)(nb + 1) / 2 : (int)nb, colw = two ? cols / 2 : cols;
 	for (size_t i = 0; i < nb; i++) {
-		int col = two ? (int)i / per : 0, row = two ? (int)i % per : (int)i;
+		int col = (int)i / per, row = (int)i % per;
 		if (row + 1 >= rows - 1)
 			continue;
 		char line[160];
