@@ -15,7 +15,7 @@ while IFS= read -r line; do
 		args=${args%" -->"}
 		printf '```\n'
 		# shellcheck disable=SC2086
-		LC_ALL=C.UTF-8 "$gdpath" --snapshot $args
+		LC_ALL=C.UTF-8 XDG_CONFIG_HOME=/nonexistent "$gdpath" --snapshot $args
 		printf '```\n'
 		skip=1
 		;;

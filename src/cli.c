@@ -378,6 +378,7 @@ static int handle(int c, const char *arg, struct opts *o, char **cause)
 	case OPT_STEPS:
 		return want_long(c, arg, 0, 1000000000000L, &o->steps, cause);
 	case OPT_EVERY:
+		o->every_set = true;
 		return want_long(c, arg, 1, 1000000000000L, &o->every, cause);
 	case 'o':
 		o->output = arg;
@@ -386,6 +387,7 @@ static int handle(int c, const char *arg, struct opts *o, char **cause)
 		o->mode = MODE_SNAPSHOT;
 		return 0;
 	case OPT_SIZE:
+		o->size_set = true;
 		return parse_size_arg(arg, o, cause);
 	case OPT_THEME:
 		o->theme = arg;
@@ -421,6 +423,14 @@ static int validate(struct opts *o, char **cause)
 		*cause = xstrdup("--output: only with --batch");
 		return -1;
 	}
+	if (o->every_set && o->mode != MODE_BATCH) {
+		*cause = xstrdup("--every: only with --batch");
+		return -1;
+	}
+	if (o->size_set && o->mode != MODE_SNAPSHOT) {
+		*cause = xstrdup("--size: only with --snapshot (the visualizer uses the terminal's size)");
+		return -1;
+	}
 	return 0;
 }
 
@@ -432,6 +442,7 @@ int cli_parse(int argc, char **argv, struct opts *o, char **cause)
 	/* Pass 1: --help, --version, and the preset. Then the user's config file, then the
 	 * preset, then pass 2: each later source overrides the earlier ones. */
 	const struct preset *preset = NULL;
+	bool batch = false, snapshot = false;
 	opterr = 0;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
@@ -443,12 +454,20 @@ int cli_parse(int argc, char **argv, struct opts *o, char **cause)
 			print_version();
 			return 1;
 		}
+		batch |= c == OPT_BATCH;
+		snapshot |= c == OPT_SNAPSHOT;
 		if (c == OPT_PRESET && (preset = preset_lookup(optarg)) == NULL) {
 			*cause = xasprintf("--preset: unknown preset '%s' (try --list presets)", optarg);
 			return -1;
 		}
 	}
-	char *conf = userconf_path();
+	if (batch && snapshot) {
+		*cause = xstrdup("--batch and --snapshot: choose one");
+		return -1;
+	}
+	/* The config file holds the user's defaults for the visualizer; --batch and --snapshot
+	 * output depends on the command line alone, so scripts and docs are reproducible. */
+	char *conf = batch || snapshot ? NULL : userconf_path();
 	int conf_rc = conf ? userconf_apply_flags(o, conf, preset ? USERCONF_SKIP_PRESET : 0, cause) : 0;
 	free(conf);
 	if (conf_rc != 0)

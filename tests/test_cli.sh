@@ -48,6 +48,9 @@ expect_fail "minibatch larger than n" 2 "--minibatch 50 is larger than the 40 sa
 expect_fail "align labels with n > d" 2 "needs n <= d" --batch --labels align-min --samples 50 --dim 10
 expect_fail "labels with data" 2 "the labels come from --data" --batch --data x.csv --labels gaussian
 expect_fail "output without batch" 2 "--output: only with --batch" -o out.csv
+expect_fail "batch and snapshot together" 2 "--batch and --snapshot: choose one" --batch --snapshot
+expect_fail "every without batch" 2 "--every: only with --batch" --snapshot --every 5
+expect_fail "size without snapshot" 2 "--size: only with --snapshot" --batch --size 80x24
 
 # --- data and init files: exit 1, file:line ---
 printf 'x1,x2,y\n1,2,3\n4,5,6\n' >"$TMP/good.csv"
@@ -81,20 +84,26 @@ check "the last step is always written" test "$(grep -v '^#' "$TMP/out" | tail -
 run_gdpath --batch --steps 3 --init zero
 check "ndistance empty when theta0 = 0" test "$(grep -v '^#' "$TMP/out" | tail -1 | cut -d, -f6)" = ""
 
+# csv_ok FILE...: each is a finished batch run (a header row, and no divergence line), so
+# that comparing two of them compares real output, not two empty files
+csv_ok() { for f in "$@"; do grep -q '^step,loss,' "$f" && ! grep -q '^# diverged' "$f" || return 1; done; }
+same_csv() { csv_ok "$1" "$2" && cmp -s "$1" "$2"; }
+
 # -o writes the same bytes as stdout
 "$GDPATH" --batch --steps 20 --seed 9 >"$TMP/a.csv"
 "$GDPATH" --batch --steps 20 --seed 9 -o "$TMP/b.csv"
-check "-o FILE equals stdout" cmp -s "$TMP/a.csv" "$TMP/b.csv"
+check "-o FILE equals stdout" same_csv "$TMP/a.csv" "$TMP/b.csv"
 
 # --- determinism: same options and seed, identical bytes; another seed differs ---
 for m in linear glm lowrank shallow du mlp; do
 	"$GDPATH" --batch -m $m --steps 30 --seed 5 -O sgd --minibatch 3 >"$TMP/d1.csv"
 	"$GDPATH" --batch -m $m --steps 30 --seed 5 -O sgd --minibatch 3 >"$TMP/d2.csv"
-	check "determinism: $m" cmp -s "$TMP/d1.csv" "$TMP/d2.csv"
+	check "determinism: $m" same_csv "$TMP/d1.csv" "$TMP/d2.csv"
 done
 "$GDPATH" --batch --steps 5 --seed 6 >"$TMP/d3.csv"
 "$GDPATH" --batch --steps 5 --seed 7 >"$TMP/d4.csv"
 check "another seed, other numbers" sh -c '! cmp -s "$1" "$2"' _ "$TMP/d3.csv" "$TMP/d4.csv"
+check "... and both runs finished" csv_ok "$TMP/d3.csv" "$TMP/d4.csv"
 
 # --- locale: numbers read and written the same in a decimal-comma locale ---
 # Build a German locale if the system has none (glibc's localedef, LOCPATH), and check it
@@ -108,7 +117,7 @@ fi
 if [ -n "$loc" ] && [ "$(LC_ALL=$loc locale -k decimal_point 2>/dev/null)" = 'decimal_point=","' ]; then
 	LC_ALL=$loc "$GDPATH" --batch --steps 5 --eta 0.01 --gamma 0.5 -m glm >"$TMP/l1.csv"
 	LC_ALL=C "$GDPATH" --batch --steps 5 --eta 0.01 --gamma 0.5 -m glm >"$TMP/l2.csv"
-	check "decimal-comma locale ($loc): same bytes as in C" cmp -s "$TMP/l1.csv" "$TMP/l2.csv"
+	check "decimal-comma locale ($loc): same bytes as in C" same_csv "$TMP/l1.csv" "$TMP/l2.csv"
 	check "decimal-comma locale: 0.01 read as a number" grep -q '^# eta: 0.01$' "$TMP/l1.csv"
 else
 	echo "ok $((T + 1)) - decimal-comma locale # SKIP no de_DE locale and no localedef"
@@ -121,7 +130,14 @@ unset LOCPATH
 "$GDPATH" --batch --steps 10 -m shallow --seed 3 --data "$TMP/s.csv" --init "$TMP/s.init" >"$TMP/r2.csv"
 grep -v '^# \(data\|labels\|init\):' "$TMP/r1.csv" >"$TMP/r1b.csv"
 grep -v '^# \(data\|labels\|init\):' "$TMP/r2.csv" >"$TMP/r2b.csv"
-check "save-data/save-init round trip reproduces the run" cmp -s "$TMP/r1b.csv" "$TMP/r2b.csv"
+check "save-data/save-init round trip reproduces the run" same_csv "$TMP/r1b.csv" "$TMP/r2b.csv"
+
+# --- the user's config file does not reach --batch output ---
+mkdir -p "$TMP/xdg/gdpath"
+printf 'seed = 5\neta = 0.01\nmodel = du\n' >"$TMP/xdg/gdpath/config"
+"$GDPATH" --batch --steps 5 >"$TMP/c1.csv"
+XDG_CONFIG_HOME=$TMP/xdg "$GDPATH" --batch --steps 5 >"$TMP/c2.csv"
+check "the config file leaves --batch output alone" same_csv "$TMP/c1.csv" "$TMP/c2.csv"
 
 # --- divergence: exit 3, the last row shows it, a # line names the step ---
 run_gdpath --batch --eta 50 --steps 5000

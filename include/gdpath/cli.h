@@ -23,6 +23,7 @@ struct opts {
 	double speed;        /* steps per second at most in the visualizer (0: unlimited) */
 	int cols, rows;      /* --size for --snapshot */
 	bool act_set;        /* --activation given */
+	bool every_set, size_set;
 };
 
 /* Exit statuses (SPEC §7). */
