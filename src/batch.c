@@ -118,7 +118,7 @@ void batch_write_row(FILE *out, struct run *r)
 	}
 	field(out, th->zeta_hat, !isnan(th->zeta_hat));
 	field(out, th->lambda_hat, !isnan(th->lambda_hat));
-	fprintf(out, ",%ld", th->outside);
+	field(out, (double)th->outside, r->cfg.ocfg.kind == OPT_GD);
 	if (r->nextras) {
 		run_update_extras(r);
 		for (size_t i = 0; i < r->nextras; i++)
@@ -188,8 +188,8 @@ int batch_main(const struct opts *o)
 	for (long s = 1; s <= o->steps; s++) {
 		int st = run_step(r);
 		if (st != RUN_OK) {
-			batch_write_row(out, r);
 			if (st == RUN_DIVERGED) {
+				batch_write_row(out, r); /* the non-finite loss itself */
 				fprintf(out, "# diverged at step %ld: the loss is not finite\n", r->status_step);
 				fprintf(stderr, "gdpath: diverged at step %ld (loss is not finite); try a smaller --eta\n",
 					r->status_step);

@@ -2,6 +2,8 @@
  * wrong one is a one-line message and exit status 2, never a crash later. */
 #include "config.h"
 
+#include <ctype.h>
+#include <errno.h>
 #include <getopt.h>
 #include <math.h>
 #include <stdio.h>
@@ -254,15 +256,17 @@ static int parse_eta(const char *arg, struct opts *o, char **cause)
 
 static int parse_size_arg(const char *arg, struct opts *o, char **cause)
 {
-	int cols, rows;
-	char x, extra;
-	if (sscanf(arg, "%d%c%d%c", &cols, &x, &rows, &extra) != 3 || (x != 'x' && x != 'X') ||
-	    cols < 1 || rows < 1 || cols > 10000 || rows > 10000) {
+	char *end, *end2;
+	errno = 0;
+	long cols = isdigit((unsigned char)arg[0]) ? strtol(arg, &end, 10) : -1, rows = -1;
+	if (cols > 0 && (*end == 'x' || *end == 'X') && isdigit((unsigned char)end[1]))
+		rows = strtol(end + 1, &end2, 10);
+	if (errno != 0 || rows < 1 || *end2 != '\0' || cols > 10000 || rows > 10000) {
 		*cause = xasprintf("--size: '%s' is not COLSxROWS (for example 100x30)", arg);
 		return -1;
 	}
-	o->cols = cols;
-	o->rows = rows;
+	o->cols = (int)cols;
+	o->rows = (int)rows;
 	return 0;
 }
 
@@ -284,6 +288,8 @@ static int handle(int c, const char *arg, struct opts *o, char **cause)
 {
 	struct run_cfg *rc = &o->run;
 	long l;
+	if (c >= 0 && c < CLI_MAX_OPT)
+		o->given[c] = true;
 	switch (c) {
 	case 'm':
 		if ((rc->ops = model_lookup(arg)) == NULL) {
@@ -407,15 +413,49 @@ static int handle(int c, const char *arg, struct opts *o, char **cause)
 	return -1;
 }
 
+/* An option given for a model or optimizer that does not use it. */
+static int unused(const struct opts *o, int c, bool used, const char *who, char **cause)
+{
+	if (o->given[c] && !used) {
+		*cause = xasprintf("--%s: %s does not use it", optname(c), who);
+		return -1;
+	}
+	return 0;
+}
+
 /* Cross-option checks once everything is read. */
 static int validate(struct opts *o, char **cause)
 {
 	struct run_cfg *rc = &o->run;
+	const struct model_ops *m = rc->ops;
+	int k = rc->ocfg.kind;
+	char model[64], optim[64];
+	snprintf(model, sizeof model, "model %s", m->name);
+	snprintf(optim, sizeof optim, "optimizer %s", optim_name(k));
+	bool wide = m == &model_shallow_ops || m == &model_du_ops || m == &model_mlp_ops;
+	if (unused(o, 'k', wide, model, cause) || unused(o, 'r', m == &model_lowrank_ops, model, cause) ||
+	    unused(o, OPT_DEPTH, m == &model_mlp_ops, model, cause) ||
+	    unused(o, OPT_TRAIN_OUTPUT, m == &model_shallow_ops, model, cause) ||
+	    unused(o, OPT_GAMMA, m->has_act, model, cause) ||
+	    unused(o, OPT_MINIBATCH, k == OPT_SGD, optim, cause) ||
+	    unused(o, OPT_BETA1, k == OPT_MOMENTUM || k == OPT_NESTEROV || k == OPT_ADAM, optim, cause) ||
+	    unused(o, OPT_BETA2, k == OPT_ADAM, optim, cause) ||
+	    unused(o, OPT_ADAM_EPS, k == OPT_ADAM, optim, cause))
+		return -1;
+	/* A preset's sizes and labels give way to a data file's (the user's own win). */
+	if (rc->data_file) {
+		if (!o->given[OPT_LABELS])
+			rc->labels = -1;
+		if (!o->given['n'])
+			rc->mcfg.n = 0;
+		if (!o->given['d'])
+			rc->mcfg.d = 0;
+	}
 	if (o->act_set && !rc->ops->has_act) {
 		*cause = xasprintf("--activation: model %s has no activation to choose", rc->ops->name);
 		return -1;
 	}
-	if (rc->data_file && rc->labels >= 0) {
+	if (rc->data_file && o->given[OPT_LABELS]) {
 		*cause = xstrdup("--labels: the labels come from --data; give one or the other");
 		return -1;
 	}

@@ -177,6 +177,9 @@ int data_read_csv(const char *path, struct dataset **out, char **cause)
 	while ((line = read_line(f, &buf, &cap)) != NULL) {
 		lineno++;
 		chomp(line);
+		if (lineno == 1 && (unsigned char)line[0] == 0xEF && (unsigned char)line[1] == 0xBB &&
+		    (unsigned char)line[2] == 0xBF)
+			memmove(line, line + 3, strlen(line + 3) + 1); /* a UTF-8 byte-order mark */
 		char *t = trim(line);
 		if (*t == '\0' || *t == '#')
 			continue;
@@ -216,7 +219,7 @@ int data_read_csv(const char *path, struct dataset **out, char **cause)
 			double v;
 			char *end;
 			v = strtod(s, &end);
-			if (*s != '\0' && end != s && *end == '\0') {
+			if (*s != '\0' && end != s && *end == '\0' && strpbrk(s, "xX") == NULL) {
 				if (!isfinite(v)) {
 					*cause = xasprintf("%s:%zu: column %zu is '%s', not a finite number",
 							   path, lineno, j + 1, s);
@@ -235,7 +238,7 @@ int data_read_csv(const char *path, struct dataset **out, char **cause)
 				char *s = trim(field[j]), *end;
 				double v = strtod(s, &end);
 				(void)v;
-				if (*s == '\0' || end == s || *end != '\0') {
+				if (*s == '\0' || end == s || *end != '\0' || strpbrk(s, "xX") != NULL) {
 					*cause = xasprintf("%s:%zu: column %zu is '%.40s', not a number", path,
 							   lineno, j + 1, s);
 					goto out;

@@ -204,6 +204,7 @@ static int lin_setup_common(struct model *m, bool glm, char **cause)
 
 static int linear_setup(struct model *m, char **cause)
 {
+	m->constant_jacobian = true; /* J = X */
 	return lin_setup_common(m, false, cause);
 }
 

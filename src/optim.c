@@ -238,6 +238,7 @@ int optim_step(struct optim *o, struct model *m, gsl_rng *rng, double eta, doubl
 	}
 	case OPT_FLOW: {
 		double t = 0;
+		memcpy(o->ahead, theta, p * sizeof(double)); /* to undo a failed step */
 		o->fm = m;
 		/* Each step restarts the integrator, so the path depends only on θ and η. */
 		if (o->fixed) {
@@ -246,15 +247,19 @@ int optim_step(struct optim *o, struct model *m, gsl_rng *rng, double eta, doubl
 			for (int i = 0; i < FLOW_SUBSTEPS; i++, t += h)
 				if (gsl_odeiv2_step_apply(o->stp, t, h, theta, o->yerr, NULL, NULL,
 							  &o->sys) != GSL_SUCCESS)
-					return -1;
+					goto flow_failed;
 		} else {
 			gsl_odeiv2_driver_reset_hstart(o->drv, eta / 8);
 			if (gsl_odeiv2_driver_apply(o->drv, &t, eta, theta) != GSL_SUCCESS)
-				return -1;
+				goto flow_failed;
 		}
 		break;
 	}
 	}
 	model_residual(m, theta, r);
 	return 0;
+flow_failed:
+	memcpy(theta, o->ahead, p * sizeof(double));
+	model_residual(m, theta, r);
+	return -1;
 }

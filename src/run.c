@@ -32,6 +32,17 @@ void run_cfg_default(struct run_cfg *c)
 	c->history = 4096;
 }
 
+unsigned long run_seed_mix(unsigned long seed, unsigned stream)
+{
+	/* splitmix64: distinct seeds give unrelated streams, and none maps to mt19937's
+	 * "seed 0 means 4357" */
+	uint64_t z = (uint64_t)seed * 2 + stream + 0x9E3779B97F4A7C15ULL;
+	z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+	z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+	z ^= z >> 31;
+	return (unsigned long)(z | 1);
+}
+
 static void fail(char **cause, int *status, int code, char *msg)
 {
 	*cause = msg;
@@ -101,8 +112,8 @@ static int run_build(struct run *r, char **cause, int *status)
 	r->orng = gsl_rng_alloc(gsl_rng_mt19937);
 	if (!r->rng || !r->orng)
 		goto oom;
-	gsl_rng_set(r->rng, c->seed);
-	gsl_rng_set(r->orng, c->seed ^ 0x5eed5eedUL);
+	gsl_rng_set(r->rng, run_seed_mix(c->seed, 0));
+	gsl_rng_set(r->orng, run_seed_mix(c->seed, 1));
 
 	if (c->data_file) {
 		if (data_read_csv(c->data_file, &r->data, cause) != 0) {
@@ -163,8 +174,8 @@ static int run_build(struct run *r, char **cause, int *status)
 	memcpy(r->theta, r->theta0, p * sizeof(double));
 	model_residual(r->m, r->theta, r->r);
 	double r0 = vec_norm(r->r, n);
-	if (!isfinite(r0)) {
-		*cause = xstrdup("the initial misfit ‖f(θ0) − y‖ is not finite");
+	if (!isfinite(r0) || !isfinite(0.5 * r0 * r0)) {
+		*cause = xstrdup("the initial loss ½‖f(θ0) − y‖² is not finite: check the data and θ0");
 		*status = 1;
 		return -1;
 	}
@@ -185,7 +196,7 @@ static int run_build(struct run *r, char **cause, int *status)
 	r->tr = track_new(r->m, r->theta0, r->r, r->eta, c->history);
 	if (r->tr == NULL)
 		goto oom;
-	theory_observe(r->th, r->eta, 0, r0);
+	theory_observe(r->th, r->eta, 0, r0, c->ocfg.kind == OPT_GD);
 	r->step = 0;
 	r->status = RUN_OK;
 	r->status_step = -1;
@@ -301,7 +312,7 @@ int run_restart(struct run *r, bool new_seed, char **cause)
 	memcpy(r->theta, r->theta0, p * sizeof(double));
 	model_residual(r->m, r->theta, r->r);
 	optim_reset(r->opt);
-	gsl_rng_set(r->orng, c.seed ^ 0x5eed5eedUL);
+	gsl_rng_set(r->orng, run_seed_mix(c.seed, 1));
 	struct track *tr = track_new(r->m, r->theta0, r->r, r->eta, c.history);
 	struct theory *th = theory_new(r->m, r->theta0, r->r, c.spectrum_every, cause);
 	if (tr == NULL || th == NULL) {
@@ -315,7 +326,7 @@ int run_restart(struct run *r, bool new_seed, char **cause)
 	theory_free(r->th);
 	r->tr = tr;
 	r->th = th;
-	theory_observe(th, r->eta, 0, tr->r0);
+	theory_observe(th, r->eta, 0, tr->r0, r->cfg.ocfg.kind == OPT_GD);
 	r->step = 0;
 	r->status = RUN_OK;
 	r->status_step = r->blowup_step = -1;
@@ -365,7 +376,7 @@ int run_step(struct run *r)
 		r->status_step = r->step;
 		return r->status;
 	}
-	theory_observe(r->th, r->eta, cur->distance, cur->residual);
+	theory_observe(r->th, r->eta, cur->distance, cur->residual, r->cfg.ocfg.kind == OPT_GD);
 	if (r->blowup_step < 0 && cur->loss > 1000 * r->tr->h[0].loss && cur->loss > 1e-300)
 		r->blowup_step = r->step;
 	return RUN_OK;

@@ -81,7 +81,9 @@ struct theory *theory_new(struct model *m, const double *theta0, const double *r
 	th->r0 = vec_norm(r0vec, m->n);
 	th->alpha_hat = INFINITY;
 	th->beta_hat = 0;
-	th->delta_hat = th->track_jacobian ? 0 : NAN;
+	/* Δ̂ is known from the start only where J is constant; elsewhere it is measured at
+	 * the first re-evaluation of the spectrum, and λ̂, ζ̂ stay unknown until then. */
+	th->delta_hat = m->constant_jacobian ? 0 : NAN;
 	th->L_hat = NAN;
 	th->lambda_hat = th->zeta_hat = NAN;
 	th->star_dist = NAN;
@@ -253,7 +255,7 @@ int theory_spectrum(struct theory *th, struct model *m, const double *theta, lon
 	if (th->track_jacobian) {
 		if (th->evaluations > 0) {
 			double dev = diff_norm(th, th->Jcur, th->J0);
-			th->delta_hat = fmax(th->delta_hat, 2 * dev);
+			th->delta_hat = isnan(th->delta_hat) ? 2 * dev : fmax(th->delta_hat, 2 * dev);
 			double dtheta = vec_dist(theta, th->theta_spec, p);
 			if (dtheta > 0) {
 				double l = diff_norm(th, th->Jcur, th->Jprev) / dtheta;
@@ -270,7 +272,7 @@ int theory_spectrum(struct theory *th, struct model *m, const double *theta, lon
 	return 0;
 }
 
-void theory_observe(struct theory *th, double eta, double distance, double residual)
+void theory_observe(struct theory *th, double eta, double distance, double residual, bool gd)
 {
 	double a = th->alpha_hat, b = th->beta_hat;
 	th->eta = eta;
@@ -287,7 +289,7 @@ void theory_observe(struct theory *th, double eta, double distance, double resid
 	th->lambda_hat = l;
 	/* Thm 9.3: ζ·distance + misfit ≤ r0 with ζ = (λ − ηβ²/2)α. */
 	th->zeta_hat = isnan(l) ? NAN : (l - eta * b * b / 2) * a;
-	if (th->zeta_hat > 0) {
+	if (gd && th->zeta_hat > 0) { /* Thm 9.3's region is gradient descent's */
 		double tol = 1e-9 * th->r0 + 1e-300;
 		th->checked++;
 		if (residual > theory_zeta_line(th, distance) + tol ||

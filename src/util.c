@@ -58,7 +58,7 @@ char *xstrdup(const char *s)
  * locale; we still reject anything that is not entirely a finite number. */
 int parse_double(const char *s, double *out)
 {
-	if (s == NULL || *s == '\0')
+	if (s == NULL || *s == '\0' || strpbrk(s, "xX") != NULL) /* no hex floats */
 		return -1;
 	char *end;
 	errno = 0;

@@ -255,11 +255,18 @@ static void status_lines(struct canvas *c, const struct app *a, int y, int w)
 		return;
 	}
 	int x = 1;
-	char warn[256] = "";
+	char warn[256] = "", outside[64];
+	if (r->cfg.ocfg.kind == OPT_GD)
+		snprintf(outside, sizeof outside, "%ld of %ld checked", th->outside, th->checked);
+	else
+		snprintf(outside, sizeof outside, "gd only"); /* Thm 9.3 is about gradient descent */
 	if (r->status == RUN_DIVERGED)
 		snprintf(warn, sizeof warn, "DIVERGED at step %ld", r->status_step);
 	else if (th->no_guarantee)
 		snprintf(warn, sizeof warn, "%s = 0: no guarantee", s->alpha);
+	else if (isnan(th->zeta_hat))
+		snprintf(warn, sizeof warn, "%s not measured yet (spectrum every %ld steps)", s->zeta,
+			 th->every);
 	else if (!(th->zeta_hat > 0))
 		snprintf(warn, sizeof warn, "%s <= 0: no guarantee at this %s", s->zeta, s->eta);
 	if (r->step - th->spec_step > 2 * th->every)
@@ -274,10 +281,10 @@ static void status_lines(struct canvas *c, const struct app *a, int y, int w)
 		x += text_w(c, x, y + 1, w - x, ROLE_STATUS, " │ ");
 	}
 	snprintf(line, sizeof line,
-		 "%s=%s %s=%s L=%s │ r0=%s misfit=%s │ outside: %ld of %ld checked │ spectrum age %ld │ ? help  q quit",
+		 "%s=%s %s=%s L=%s │ r0=%s misfit=%s │ outside: %s │ spectrum age %ld │ ? help  q quit",
 		 s->alpha, num(th->alpha_hat, b1, sizeof b1), s->beta, num(th->beta_hat, b2, sizeof b2),
 		 num(th->L_hat, b3, sizeof b3), num(th->r0, b4, sizeof b4),
-		 num(t->cur.residual, b5, sizeof b5), th->outside, th->checked, r->step - th->spec_step);
+		 num(t->cur.residual, b5, sizeof b5), outside, r->step - th->spec_step);
 	if (x < w)
 		text_w(c, x, y + 1, w - x, ROLE_STATUS, line);
 }

@@ -48,6 +48,12 @@ expect_fail "minibatch larger than n" 2 "--minibatch 50 is larger than the 40 sa
 expect_fail "align labels with n > d" 2 "needs n <= d" --batch --labels align-min --samples 50 --dim 10
 expect_fail "labels with data" 2 "the labels come from --data" --batch --data x.csv --labels gaussian
 expect_fail "output without batch" 2 "--output: only with --batch" -o out.csv
+expect_fail "width on a model without one" 2 "--width: model linear does not use it" --batch -k 5
+expect_fail "train-output on du" 2 "--train-output: model du does not use it" --batch -m du --train-output
+expect_fail "minibatch with gd" 2 "--minibatch: optimizer gd does not use it" --batch --minibatch 3
+expect_fail "adam-eps with momentum" 2 "--adam-eps: optimizer momentum does not use it" --batch -O momentum --adam-eps 1e-6
+expect_fail "size that overflows" 2 "--size: '4294967396x30' is not COLSxROWS" --snapshot --size 4294967396x30
+expect_fail "hex eta" 2 "--eta: '0x1p-3' is not a positive" --batch --eta 0x1p-3
 expect_fail "batch and snapshot together" 2 "--batch and --snapshot: choose one" --batch --snapshot
 expect_fail "every without batch" 2 "--every: only with --batch" --snapshot --every 5
 expect_fail "size without snapshot" 2 "--size: only with --snapshot" --batch --size 80x24
@@ -68,6 +74,11 @@ expect_fail "NaN in data file" 1 "nan.csv:2: column 2 is 'nan', not a finite num
 expect_fail "Inf in data file" 1 "inf.csv:2: column 2 is 'inf', not a finite number" --batch --data "$TMP/inf.csv"
 expect_fail "feature count mismatch" 1 "good.csv has 2 feature columns, model linear with --dim 5 expects 5" --batch --data "$TMP/good.csv" --dim 5
 expect_fail "init file of the wrong length" 1 "short.init: 2 numbers, but this model has 100 parameters" --batch --init "$TMP/short.init"
+printf '0x10,2,3\n' >"$TMP/hex.csv"
+printf '1,0,0\n0,1,0\n' >"$TMP/unit.csv"
+printf '1e200\n1e200\n' >"$TMP/huge.init"
+expect_fail "hex float in data file" 1 "hex.csv:1: column 1 is '0x10', not a number" --batch --data "$TMP/hex.csv"
+expect_fail "initial loss overflows" 1 "the initial loss .* is not finite" --batch --data "$TMP/unit.csv" --init "$TMP/huge.init"
 expect_fail "unwritable output" 1 "No such file or directory" --batch --steps 1 -o "$TMP/no/such/dir/out.csv"
 
 # --- the CSV contract ---
@@ -131,6 +142,17 @@ unset LOCPATH
 grep -v '^# \(data\|labels\|init\):' "$TMP/r1.csv" >"$TMP/r1b.csv"
 grep -v '^# \(data\|labels\|init\):' "$TMP/r2.csv" >"$TMP/r2b.csv"
 check "save-data/save-init round trip reproduces the run" same_csv "$TMP/r1b.csv" "$TMP/r2b.csv"
+
+# --- input that is fine: a byte-order mark, a preset's sizes giving way to a data file ---
+printf '\357\273\2771,2,3\n4,5,6\n' >"$TMP/bom.csv"
+run_gdpath --batch --data "$TMP/bom.csv" --steps 1
+check "a UTF-8 byte-order mark is read past" sh -c '[ "$0" -eq 0 ] && grep -q "^# sizes: n=2 d=2$" "$1"' "$status" "$TMP/out"
+"$GDPATH" --batch --preset softplus --steps 1 --save-data "$TMP/sp.csv" >/dev/null
+run_gdpath --batch --preset fig1-upper --data "$TMP/sp.csv" --steps 2
+check "a preset's labels and sizes give way to --data" sh -c '[ "$0" -eq 0 ] && grep -q "^# sizes: n=100 d=20$" "$1"' "$status" "$TMP/out"
+"$GDPATH" --batch --seed 0 --steps 3 >"$TMP/s0.csv"
+"$GDPATH" --batch --seed 4357 --steps 3 >"$TMP/s4357.csv"
+check "seed 0 is a seed of its own (not mt19937's 4357)" sh -c '! cmp -s "$0" "$1"' "$TMP/s0.csv" "$TMP/s4357.csv"
 
 # --- the user's config file does not reach --batch output ---
 mkdir -p "$TMP/xdg/gdpath"

@@ -253,7 +253,7 @@ static void check_two_steps(int kind)
 	memcpy(th, r->theta0, sizeof th);
 	/* SGD's draws: the run's optimizer stream, replayed */
 	gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
-	gsl_rng_set(rng, c.seed ^ 0x5eed5eedUL);
+	gsl_rng_set(rng, run_seed_mix(c.seed, 1));
 	size_t all[6] = {0, 1, 2, 3, 4, 5}, batch[3];
 	for (int t = 1; t <= 2; t++) {
 		switch (kind) {

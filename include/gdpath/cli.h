@@ -10,6 +10,8 @@
 
 enum mode { MODE_TUI, MODE_BATCH, MODE_SNAPSHOT };
 
+enum { CLI_MAX_OPT = 320 }; /* getopt codes: characters, then 256 + the long-only options */
+
 struct opts {
 	struct run_cfg run;
 	int mode;
@@ -24,6 +26,7 @@ struct opts {
 	int cols, rows;      /* --size for --snapshot */
 	bool act_set;        /* --activation given */
 	bool every_set, size_set;
+	bool given[CLI_MAX_OPT]; /* options given on the command line, by getopt code */
 };
 
 /* Exit statuses (SPEC §7). */

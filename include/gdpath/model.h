@@ -94,6 +94,7 @@ struct model {
 	const struct dataset *data;  /* not owned */
 	size_t n, p, nfeat;
 	bool kinks;                  /* f only piecewise smooth in θ (ReLU-like): set by setup */
+	bool constant_jacobian;      /* J does not depend on θ (linear): set by setup */
 	size_t nlayers;
 	struct layer layer[MODEL_MAX_LAYERS];
 	double *jac_work;            /* generic jacobian scratch (p), owned */

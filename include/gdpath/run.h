@@ -36,6 +36,9 @@ struct run_cfg {
 	size_t history;            /* tracker history points */
 };
 
+/* The seed of random stream `stream` (0: data and θ0, 1: SGD draws) for a user's seed. */
+unsigned long run_seed_mix(unsigned long seed, unsigned stream);
+
 /* Default configuration: linear model, gd, η = theory, seed 1. */
 void run_cfg_default(struct run_cfg *c);
 

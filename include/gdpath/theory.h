@@ -37,7 +37,7 @@ struct theory {
 	double lambda_hat;   /* λ̂ ∈ [0, 1] */
 	double zeta_hat;     /* ζ̂ = (λ̂ − ηβ̂²/2)·α̂, Thm 9.3 */
 	long outside;        /* steps outside the guaranteed region for their η */
-	long checked;        /* steps checked */
+	long checked;        /* steps checked (gradient descent with ζ̂ > 0 only) */
 
 	/* Closest global optimum (linear, glm). */
 	bool have_star;
@@ -66,7 +66,7 @@ bool theory_due(const struct theory *th, long step);
 int theory_spectrum(struct theory *th, struct model *m, const double *theta, long step);
 /* Update λ̂, ζ̂ for η and count whether (distance, misfit) is outside the region
  * guaranteed for η: between the red line and the ζ̂ line. */
-void theory_observe(struct theory *th, double eta, double distance, double residual);
+void theory_observe(struct theory *th, double eta, double distance, double residual, bool gd);
 
 /* The lines of the misfit–distance plane (SPEC §2), misfit as a function of distance. */
 double theory_green(const struct theory *th, double distance); /* r0 − α̂·d  (2.12) */
