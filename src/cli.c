@@ -138,7 +138,7 @@ void cli_usage(FILE *out)
 	      "      --theme NAME|FILE   default, light, mono, cvd, projector, or a file\n"
 	      "      --ascii             ASCII plots instead of braille\n"
 	      "      --fps N             redraws per second at most (default 30)\n"
-	      "      --speed N           optimizer steps per second at most (default 240; 0: as\n"
+	      "      --speed N           optimizer steps per second at most (default 60; 0: as\n"
 	      "                          many as fit in each frame)\n"
 	      "      --list WHAT         models, optimizers, activations, presets, themes\n"
 	      "  -h, --help              show this help and exit\n"
@@ -278,7 +278,7 @@ static void opts_default(struct opts *o)
 	o->steps = -1;
 	o->every = 1;
 	o->fps = 30;
-	o->speed = 240;
+	o->speed = 60;
 	o->cols = 100;
 	o->rows = 30;
 	o->preset = NULL;
