@@ -494,7 +494,7 @@ static int next_theme(struct app *a)
 }
 
 /* Write one run's CSV to name atomically: a temporary file beside it, then rename. */
-static int export_one(const struct run *r, const char *name, char **cause)
+static int export_one(struct run *r, const char *name, char **cause)
 {
 	char tmp[PATH_MAX];
 	snprintf(tmp, sizeof tmp, ".%s.XXXXXX", name);
@@ -535,7 +535,7 @@ static int export_runs(struct app *a)
 {
 	char first[128] = "", last[128] = "";
 	for (int i = 0; i < a->nruns; i++) {
-		const struct run *r = a->run[i];
+		struct run *r = a->run[i];
 		char name[128];
 		if (a->nruns == 1)
 			snprintf(name, sizeof name, "gdpath-%s-s%lu-%ld.csv", r->m->ops->name, r->cfg.seed,

@@ -93,46 +93,15 @@ void batch_write_header(FILE *out, const struct run *r)
 	fputc('\n', out);
 }
 
-void batch_write_row(FILE *out, struct run *r)
+/* One row from a track point and its per-layer arrays. The current point also carries
+ * α, β (when the spectrum is from this step), ζ̂, λ̂, the outside count and the model's
+ * quantities; history points leave those fields empty. */
+static void write_row(FILE *out, struct run *r, const struct track_point *pt,
+		      const double *ldist, const double *lpath, int current)
 {
 	const struct track *t = r->tr;
 	const struct theory *th = r->th;
-	const struct track_point *c = &t->cur;
-	int spec = th->spec_step == c->step;
-	fprintf(out, "%ld", c->step);
-	field(out, c->loss, 1);
-	field(out, c->residual, 1);
-	field(out, track_nresidual(t, c->residual), t->r0 > 0);
-	field(out, c->distance, 1);
-	field(out, track_ndistance(t, c->distance), t->theta0_norm > 0);
-	field(out, c->path, 1);
-	field(out, c->eta, 1);
-	field(out, th->alpha, spec);
-	field(out, th->beta, spec);
-	field(out, th->alpha_hat, 1);
-	field(out, th->beta_hat, 1);
-	for (size_t l = 0; l < t->nlayers; l++) {
-		field(out, t->ldist[l], 1);
-		field(out, track_layer_ndistance(t, l, t->ldist[l]), t->l0norm[l] > 0);
-		field(out, t->lpath[l], 1);
-	}
-	field(out, th->zeta_hat, !isnan(th->zeta_hat));
-	field(out, th->lambda_hat, !isnan(th->lambda_hat));
-	field(out, (double)th->outside, r->cfg.ocfg.kind == OPT_GD);
-	if (r->nextras) {
-		run_update_extras(r);
-		for (size_t i = 0; i < r->nextras; i++)
-			field(out, r->extras[i], 1);
-	}
-	fputc('\n', out);
-}
-
-/* One row from a history point; per-layer values from the history arrays. */
-static void history_row(FILE *out, const struct run *r, const struct track_point *pt,
-			const double *ldist, const double *lpath)
-{
-	const struct track *t = r->tr;
-	const struct theory *th = r->th;
+	int spec = current && th->spec_step == pt->step;
 	fprintf(out, "%ld", pt->step);
 	field(out, pt->loss, 1);
 	field(out, pt->residual, 1);
@@ -141,7 +110,8 @@ static void history_row(FILE *out, const struct run *r, const struct track_point
 	field(out, track_ndistance(t, pt->distance), t->theta0_norm > 0);
 	field(out, pt->path, 1);
 	field(out, pt->eta, 1);
-	fputs(",,", out);
+	field(out, th->alpha, spec);
+	field(out, th->beta, spec);
 	field(out, th->alpha_hat, 1);
 	field(out, th->beta_hat, 1);
 	for (size_t l = 0; l < t->nlayers; l++) {
@@ -149,20 +119,29 @@ static void history_row(FILE *out, const struct run *r, const struct track_point
 		field(out, track_layer_ndistance(t, l, ldist[l]), t->l0norm[l] > 0);
 		field(out, lpath[l], 1);
 	}
-	fputs(",,,", out);
+	field(out, th->zeta_hat, current && !isnan(th->zeta_hat));
+	field(out, th->lambda_hat, current && !isnan(th->lambda_hat));
+	field(out, (double)th->outside, current && r->cfg.ocfg.kind == OPT_GD);
+	if (current && r->nextras)
+		run_update_extras(r);
 	for (size_t i = 0; i < r->nextras; i++)
-		fputc(',', out);
+		field(out, r->extras[i], current);
 	fputc('\n', out);
 }
 
-void batch_write_history(FILE *out, const struct run *r)
+void batch_write_row(FILE *out, struct run *r)
+{
+	write_row(out, r, &r->tr->cur, r->tr->ldist, r->tr->lpath, 1);
+}
+
+void batch_write_history(FILE *out, struct run *r)
 {
 	const struct track *t = r->tr;
 	size_t nl = t->nlayers;
 	for (size_t i = 0; i < t->len; i++)
 		if (i == 0 || t->h[i].step != t->cur.step)
-			history_row(out, r, &t->h[i], t->h_ldist + i * nl, t->h_lpath + i * nl);
-	history_row(out, r, &t->cur, t->ldist, t->lpath);
+			write_row(out, r, &t->h[i], t->h_ldist + i * nl, t->h_lpath + i * nl, 0);
+	write_row(out, r, &t->cur, t->ldist, t->lpath, 0);
 }
 
 int batch_main(const struct opts *o)

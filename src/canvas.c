@@ -209,23 +209,21 @@ void canvas_set_ascii_glyph(struct canvas *c, int role, char ch)
 	c->dirty = 1;
 }
 
+static int clamp_rect(const struct canvas *c, int *x, int *y, int *w, int *h);
+
 void canvas_set_clip(struct canvas *c, int x, int y, int w, int h)
 {
 	if (!c)
 		return;
-	long x0 = x, y0 = y, x1 = (long)x + w, y1 = (long)y + h; /* cells, exclusive end */
-	if (x0 < 0)
-		x0 = 0;
-	if (y0 < 0)
-		y0 = 0;
-	if (x1 > c->w)
-		x1 = c->w;
-	if (y1 > c->h)
-		y1 = c->h;
-	c->clip_x0 = (int)x0 * c->dx;
-	c->clip_y0 = (int)y0 * c->dy;
-	c->clip_x1 = x1 > x0 ? (int)x1 * c->dx - 1 : c->clip_x0 - 1;
-	c->clip_y1 = y1 > y0 ? (int)y1 * c->dy - 1 : c->clip_y0 - 1;
+	if (!clamp_rect(c, &x, &y, &w, &h)) { /* empty: no dot passes */
+		c->clip_x0 = c->clip_y0 = 0;
+		c->clip_x1 = c->clip_y1 = -1;
+		return;
+	}
+	c->clip_x0 = x * c->dx;
+	c->clip_y0 = y * c->dy;
+	c->clip_x1 = (x + w) * c->dx - 1;
+	c->clip_y1 = (y + h) * c->dy - 1;
 }
 
 /* ---- glyphs and text ---- */

@@ -21,6 +21,6 @@ void batch_write_row(FILE *out, struct run *r);
 
 /* The run's whole kept history as rows (step 0, the decimated history, the current step):
  * the screen's export. alpha/beta are empty, alpha_path/beta_path the current values. */
-void batch_write_history(FILE *out, const struct run *r);
+void batch_write_history(FILE *out, struct run *r);
 
 #endif
