@@ -11,6 +11,7 @@
 
 #include "gdpath/data.h"
 #include "gdpath/model.h"
+#include "gdpath/theory.h"
 #include "gdpath/util.h"
 
 static const struct model_ops *const registry[] = {
@@ -58,9 +59,12 @@ void model_cfg_fill(const struct model_ops *ops, struct model_cfg *c)
 double model_estimate_bytes(const struct model_ops *ops, const struct model_cfg *c)
 {
 	double n = (double)c->n, p = ops->nparams(c), f = (double)ops->features(c);
+	/* Jacobians as theory.c keeps them: three while n·p is small enough to track Δ̂ and L̂,
+	 * else one where the Gram matrix must be formed from J, else none. */
+	double jacobians = n * p <= THEORY_MAX_JACOBIAN ? 3 : ops->gram == NULL ? 1 : 0;
 	double doubles = n * (f + 1)   /* data */
 			 + 12 * p      /* θ, θ0, θ*, previous θ, gradient, optimizer, flow */
-			 + 3 * n * p   /* J, J0, previous J for Δ̂ and L̂ */
+			 + jacobians * n * p
 			 + 3 * n * n   /* Gram matrix and eigen workspace */
 			 + 8 * n;
 	return 8 * doubles + ops->work_bytes(c);

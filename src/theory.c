@@ -17,8 +17,6 @@
 #include "gdpath/theory.h"
 #include "gdpath/util.h"
 
-/* Keep Jacobians for Δ̂ and L̂ only while three of them fit in this many doubles. */
-#define THEORY_MAX_JACOBIAN 4000000.0
 #define POWER_ITERS 8
 
 /* Spectrum cadence so that its cost is about 10 % of the steps' (flop model, so the
@@ -46,7 +44,7 @@ static int alloc_work(struct theory *th)
 {
 	size_t n = th->n, p = th->p;
 	th->G = xcalloc(n, n * sizeof(double));
-	th->Jcur = xcalloc(n, p * sizeof(double));
+	th->Jcur = th->need_j ? xcalloc(n, p * sizeof(double)) : NULL;
 	th->theta_spec = xcalloc(p, sizeof(double));
 	th->pv = xcalloc(p, sizeof(double));
 	th->pw = xcalloc(p, sizeof(double));
@@ -54,7 +52,7 @@ static int alloc_work(struct theory *th)
 	th->eig = gsl_eigen_symm_alloc(n);
 	th->eval = gsl_vector_alloc(n);
 	th->Gm = gsl_matrix_alloc(n, n);
-	if (!th->G || !th->Jcur || !th->theta_spec || !th->pv || !th->pw || !th->pu || !th->eig ||
+	if (!th->G || (th->need_j && !th->Jcur) || !th->theta_spec || !th->pv || !th->pw || !th->pu || !th->eig ||
 	    !th->eval || !th->Gm)
 		return -1;
 	if (th->track_jacobian) {
@@ -77,6 +75,8 @@ struct theory *theory_new(struct model *m, const double *theta0, const double *r
 	th->n = m->n;
 	th->p = m->p;
 	th->track_jacobian = (double)m->n * (double)m->p <= THEORY_MAX_JACOBIAN;
+	/* A Jacobian is formed only to track Δ̂, L̂ or where the model has no structured Gram. */
+	th->need_j = th->track_jacobian || m->ops->gram == NULL;
 	th->every = spectrum_every > 0 ? spectrum_every : auto_every(m->n, m->p, th->track_jacobian);
 	th->r0 = vec_norm(r0vec, m->n);
 	th->alpha_hat = INFINITY;
@@ -219,8 +219,7 @@ static double diff_norm(struct theory *th, const double *A, const double *B)
 int theory_spectrum(struct theory *th, struct model *m, const double *theta, long step)
 {
 	size_t n = th->n, p = th->p;
-	bool need_j = th->track_jacobian || m->ops->gram == NULL;
-	if (need_j && model_jacobian(m, theta, th->Jcur) != 0)
+	if (th->need_j && model_jacobian(m, theta, th->Jcur) != 0)
 		return -1;
 	if (m->ops->gram) {
 		if (m->ops->gram(m, theta, th->G) != 0)

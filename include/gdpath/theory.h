@@ -14,6 +14,9 @@ struct model;
 
 enum thm22 { THM22_UNKNOWN, THM22_HOLDS, THM22_FAILS };
 
+/* Keep Jacobians for Δ̂ and L̂ only while n·p is at most this (three are kept). */
+#define THEORY_MAX_JACOBIAN 4000000.0
+
 struct theory {
 	size_t n, p;
 	long every;          /* spectrum cadence in steps (≥ 1) */
@@ -29,6 +32,7 @@ struct theory {
 
 	/* Jacobian deviation (Assumption 2 of [OS19]); NAN until known. */
 	bool track_jacobian; /* false when n·p is too large to keep two Jacobians */
+	bool need_j;         /* a Jacobian is formed at each spectrum (Jcur allocated) */
 	double delta_hat;    /* twice the largest ‖J(θ_τ) − J(θ0)‖ seen */
 	double L_hat;        /* largest ‖J(θ_a) − J(θ_b)‖ / ‖θ_a − θ_b‖, consecutive evaluations */
 
