@@ -482,28 +482,31 @@ static int dot_index(double u)
 	return (int)floor(u + 0.5);
 }
 
-void canvas_dot(struct canvas *c, double x, double y, int role)
+/* The dot a real coordinate lands on, if it is inside the clip: 1 and *ix, *iy set. */
+static int clip_dot(const struct canvas *c, double x, double y, int *ix, int *iy)
 {
 	if (!c || !isfinite(x) || !isfinite(y))
-		return;
+		return 0;
 	/* compare before converting: no overflow for huge values */
 	if (x < c->clip_x0 - 0.5 || x >= c->clip_x1 + 0.5 || y < c->clip_y0 - 0.5 ||
 	    y >= c->clip_y1 + 0.5)
-		return;
-	int ix = dot_index(x), iy = dot_index(y);
-	if (in_clip(c, ix, iy))
+		return 0;
+	*ix = dot_index(x);
+	*iy = dot_index(y);
+	return in_clip(c, *ix, *iy);
+}
+
+void canvas_dot(struct canvas *c, double x, double y, int role)
+{
+	int ix, iy;
+	if (clip_dot(c, x, y, &ix, &iy))
 		set_dot(c, ix, iy, role_ok(role));
 }
 
 void canvas_marker(struct canvas *c, double x, double y, uint32_t ch, int role)
 {
-	if (!c || !isfinite(x) || !isfinite(y))
-		return;
-	if (x < c->clip_x0 - 0.5 || x >= c->clip_x1 + 0.5 || y < c->clip_y0 - 0.5 ||
-	    y >= c->clip_y1 + 0.5)
-		return;
-	int ix = dot_index(x), iy = dot_index(y);
-	if (in_clip(c, ix, iy))
+	int ix, iy;
+	if (clip_dot(c, x, y, &ix, &iy))
 		put_glyph(c, ix / c->dx, iy / c->dy, ch, role_ok(role), 0, c->prio[role_ok(role)]);
 }
 

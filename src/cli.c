@@ -319,7 +319,6 @@ static int handle(int c, const char *arg, struct opts *o, char **cause)
 					   arg);
 			return -1;
 		}
-		o->act_set = true;
 		return 0;
 	case OPT_GAMMA:
 		return want_double(c, arg, 0, 1, false, &rc->mcfg.gamma, cause);
@@ -384,7 +383,6 @@ static int handle(int c, const char *arg, struct opts *o, char **cause)
 	case OPT_STEPS:
 		return want_long(c, arg, 0, 1000000000000L, &o->steps, cause);
 	case OPT_EVERY:
-		o->every_set = true;
 		return want_long(c, arg, 1, 1000000000000L, &o->every, cause);
 	case 'o':
 		o->output = arg;
@@ -393,7 +391,6 @@ static int handle(int c, const char *arg, struct opts *o, char **cause)
 		o->mode = MODE_SNAPSHOT;
 		return 0;
 	case OPT_SIZE:
-		o->size_set = true;
 		return parse_size_arg(arg, o, cause);
 	case OPT_THEME:
 		o->theme = arg;
@@ -451,7 +448,7 @@ static int validate(struct opts *o, char **cause)
 		if (!o->given['d'])
 			rc->mcfg.d = 0;
 	}
-	if (o->act_set && !rc->ops->has_act) {
+	if (o->given['a'] && !rc->ops->has_act) {
 		*cause = xasprintf("--activation: model %s has no activation to choose", rc->ops->name);
 		return -1;
 	}
@@ -463,11 +460,11 @@ static int validate(struct opts *o, char **cause)
 		*cause = xstrdup("--output: only with --batch");
 		return -1;
 	}
-	if (o->every_set && o->mode != MODE_BATCH) {
+	if (o->given[OPT_EVERY] && o->mode != MODE_BATCH) {
 		*cause = xstrdup("--every: only with --batch");
 		return -1;
 	}
-	if (o->size_set && o->mode != MODE_SNAPSHOT) {
+	if (o->given[OPT_SIZE] && o->mode != MODE_SNAPSHOT) {
 		*cause = xstrdup("--size: only with --snapshot (the visualizer uses the terminal's size)");
 		return -1;
 	}

@@ -320,7 +320,6 @@ static void draw(struct app *a, struct canvas *cv)
 	view_draw(cv, a);
 	/* -1 only when the shadow could not grow: this frame was written in full anyway */
 	screen_blit(cv);
-	a->frame++;
 }
 
 /* Keys as the app knows them: characters, 27 for Esc, 127 for Backspace, '\n' for the

@@ -61,7 +61,6 @@ struct app {
 	double rate_t0;             /* start of the current rate window */
 	long rate_steps;            /* steps in it */
 	double speed;               /* steps per second at most (0: unlimited); ui.c paces */
-	long frame;                 /* frames drawn, for the screen */
 };
 
 /* Build the first run from o. -1 with *cause and *status (exit status) on failure. */

@@ -24,8 +24,6 @@ struct opts {
 	int fps;
 	double speed;        /* steps per second at most in the visualizer (0: unlimited) */
 	int cols, rows;      /* --size for --snapshot */
-	bool act_set;        /* --activation given */
-	bool every_set, size_set;
 	bool given[CLI_MAX_OPT]; /* options given on the command line, by getopt code */
 };
 
