@@ -120,6 +120,7 @@ int app_init(struct app *a, const struct opts *o, char **cause, int *status)
 	a->run[0] = r;
 	a->nruns = 1;
 	meta_reset(&a->meta[0]);
+	app_update_planes(a);
 	return 0;
 }
 
@@ -197,6 +198,7 @@ long app_advance(struct app *a, long max_steps, double budget)
 	}
 	for (int i = 0; i < a->nruns; i++)
 		run_update_extras(a->run[i]);
+	app_update_planes(a);
 	if (!a->paused && all_done(a)) {
 		a->paused = true;
 		bool bad = false;
@@ -560,7 +562,22 @@ static int export_runs(struct app *a)
 	return APP_REDRAW;
 }
 
+void app_update_planes(struct app *a)
+{
+	if (a->nruns > 0)
+		run_update_plane(app_active(a));
+}
+
+static int do_action(struct app *a, enum action act);
+
 int app_action(struct app *a, enum action act)
+{
+	int f = do_action(a, act);
+	app_update_planes(a);
+	return f;
+}
+
+static int do_action(struct app *a, enum action act)
 {
 	struct run *r = app_active(a);
 	switch (act) {
@@ -632,6 +649,9 @@ int app_action(struct app *a, enum action act)
 	case ACTION_BOUNDS:
 		a->bounds = !a->bounds;
 		return APP_REDRAW;
+	case ACTION_PARAM_PANEL:
+		a->param_toggled = !a->param_toggled;
+		return APP_REDRAW | APP_RELAYOUT;
 	case ACTION_AXIS:
 		a->axis = (a->axis + 1) % AXIS_COUNT;
 		return APP_REDRAW;

@@ -12,6 +12,7 @@
 #include "gdpath/batch.h"
 #include "gdpath/cli.h"
 #include "gdpath/data.h"
+#include "gdpath/proj.h"
 #include "gdpath/run.h"
 #include "gdpath/theory.h"
 #include "gdpath/track.h"
@@ -87,7 +88,7 @@ void batch_write_header(FILE *out, const struct run *r)
 		const char *n = r->m->layer[l].name;
 		fprintf(out, ",distance.%s,ndistance.%s,path.%s", n, n, n);
 	}
-	fputs(",zeta,lambda,outside", out);
+	fputs(",zeta,lambda,outside,proj_u,proj_v", out);
 	for (size_t i = 0; i < r->nextras; i++)
 		fprintf(out, ",%s", r->extra_names[i]);
 	fputc('\n', out);
@@ -122,6 +123,11 @@ static void write_row(FILE *out, struct run *r, const struct track_point *pt,
 	field(out, th->zeta_hat, current && !isnan(th->zeta_hat));
 	field(out, th->lambda_hat, current && !isnan(th->lambda_hat));
 	field(out, (double)th->outside, current && r->cfg.ocfg.kind == OPT_GD);
+	double pu = NAN, pv = NAN;
+	if (current)
+		proj_coords(r->pj, r->theta, r->theta0, &pu, &pv);
+	field(out, pu, current && !isnan(pu));
+	field(out, pv, current && !isnan(pv));
 	if (current && r->nextras)
 		run_update_extras(r);
 	for (size_t i = 0; i < r->nextras; i++)
@@ -144,6 +150,37 @@ void batch_write_history(FILE *out, struct run *r)
 	write_row(out, r, &t->cur, t->ldist, t->lpath, 0);
 }
 
+/* The plane of the parameter-space columns (proj.h) is the whole run's: u toward θ* where
+ * it is known, else toward the last iterate; v from the iterates kept over the run. So the
+ * run goes once to find it (bit-identical: same seed, same steps), then starts over from θ0
+ * and writes its rows. */
+static void fix_plane(struct run *r, long steps)
+{
+	char *cause = NULL;
+	for (long s = 1; s <= steps; s++)
+		if (run_step(r) != RUN_OK)
+			break;
+	run_update_plane(r);
+	proj_freeze(r->pj);
+	if (r->step > 0 && run_restart(r, false, &cause) != 0) {
+		/* out of memory: the columns stay empty rather than wrong */
+		free(cause);
+	}
+}
+
+static void write_plane_meta(FILE *out, const struct run *r)
+{
+	const struct proj *pj = r->pj;
+	if (!pj->have_plane) {
+		fputs("# plane: none (the run never left theta0)\n", out);
+		return;
+	}
+	fprintf(out, "# plane: proj_u along %s, proj_v along the largest part of the path "
+		     "orthogonal to it (top singular vector of %zu kept iterates)%s\n",
+		pj->u_star ? "theta* - theta0 (closest optimum)" : "the last iterate - theta0",
+		pj->basis_len, pj->have_v ? "" : "; the path stays on the line: proj_v = 0");
+}
+
 int batch_main(const struct opts *o)
 {
 	char *cause = NULL;
@@ -160,7 +197,9 @@ int batch_main(const struct opts *o)
 		run_free(r);
 		return EXIT_ERROR;
 	}
+	fix_plane(r, o->steps);
 	batch_write_meta(out, r);
+	write_plane_meta(out, r);
 	batch_write_header(out, r);
 	batch_write_row(out, r);
 	int rc = EXIT_OK;

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "gdpath/data.h"
+#include "gdpath/proj.h"
 #include "gdpath/run.h"
 #include "gdpath/theory.h"
 #include "gdpath/track.h"
@@ -194,7 +195,8 @@ static int run_build(struct run *r, char **cause, int *status)
 		return -1;
 	}
 	r->tr = track_new(r->m, r->theta0, r->r, r->eta, c->history);
-	if (r->tr == NULL)
+	r->pj = proj_new(p);
+	if (r->tr == NULL || r->pj == NULL)
 		goto oom;
 	theory_observe(r->th, r->eta, 0, r0, c->ocfg.kind == OPT_GD);
 	r->step = 0;
@@ -213,6 +215,7 @@ static void run_clear(struct run *r)
 {
 	theory_free(r->th);
 	track_free(r->tr);
+	proj_free(r->pj);
 	optim_free(r->opt);
 	free(r->theta);
 	free(r->theta0);
@@ -264,6 +267,7 @@ struct run *run_fork(const struct run *s, char **cause)
 	r->opt = NULL;
 	r->tr = NULL;
 	r->th = NULL;
+	r->pj = NULL;
 	r->rng = gsl_rng_clone(s->rng);
 	r->orng = gsl_rng_clone(s->orng);
 	r->m = model_new(s->cfg.ops, &s->m->cfg, r->data, cause);
@@ -278,7 +282,9 @@ struct run *run_fork(const struct run *s, char **cause)
 	r->opt = optim_new(optim_cfg(s->opt), r->m, cause);
 	r->tr = track_clone(s->tr);
 	r->th = theory_clone(s->th);
-	if (!r->rng || !r->orng || !r->theta || !r->theta0 || !r->r || !r->opt || !r->tr || !r->th) {
+	r->pj = proj_clone(s->pj);
+	if (!r->rng || !r->orng || !r->theta || !r->theta0 || !r->r || !r->opt || !r->tr || !r->th ||
+	    !r->pj) {
 		run_free(r);
 		goto oom;
 	}
@@ -326,6 +332,7 @@ int run_restart(struct run *r, bool new_seed, char **cause)
 	theory_free(r->th);
 	r->tr = tr;
 	r->th = th;
+	proj_reset(r->pj);
 	theory_observe(th, r->eta, 0, tr->r0, r->cfg.ocfg.kind == OPT_GD);
 	r->step = 0;
 	r->status = RUN_OK;
@@ -365,6 +372,7 @@ int run_step(struct run *r)
 	}
 	r->step++;
 	track_push(r->tr, r->step, r->theta, r->r, r->m->n, r->eta);
+	proj_push(r->pj, r->step, r->theta, r->theta0);
 	const struct track_point *cur = &r->tr->cur;
 	if (!isfinite(cur->loss) || !isfinite(cur->distance)) {
 		r->status = RUN_DIVERGED;
@@ -392,4 +400,9 @@ void run_update_extras(struct run *r)
 	r->nextras = ops->extras(r->m, r->theta, r->theta0, r->extra_names, r->extras);
 	/* extras may run forward() elsewhere: put the cache back at θ. */
 	model_residual(r->m, r->theta, r->r);
+}
+
+void run_update_plane(struct run *r)
+{
+	proj_update(r->pj, r->theta, r->theta0, r->th->have_star ? r->th->theta_star : NULL);
 }

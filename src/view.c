@@ -14,6 +14,7 @@
 #include "gdpath/data.h"
 #include "gdpath/keymap.h"
 #include "gdpath/panel.h"
+#include "gdpath/panel_param.h"
 #include "gdpath/run.h"
 #include "gdpath/theory.h"
 #include "gdpath/track.h"
@@ -329,16 +330,31 @@ void view_draw(struct canvas *c, const struct app *a)
 		return;
 	}
 	int body = h - 2;
-	if (w >= 120 && h >= 36) {
+	bool param = panel_param_shown(a, w, h);
+	if (param && w >= PANEL_PARAM_MIN_COLS && h >= PANEL_PARAM_MIN_ROWS) {
+		/* misfit | parameter space | loss over per-layer paths | model */
+		int cw = w / 3, th = body / 2, lw = w / 2;
+		panel_misfit(c, a, 0, 0, cw, th);
+		panel_param(c, a, cw + 1, 0, cw, th);
+		panel_loss(c, a, 2 * cw + 2, 0, w - 2 * cw - 2, th);
+		panel_layers(c, a, 0, th, lw, body - th);
+		panel_info(c, a, lw + 2, th + 1, w - lw - 2, body - th - 1, true);
+	} else if (w >= 120 && h >= 36) {
 		int lw = w / 2, th = body / 2;
 		panel_misfit(c, a, 0, 0, lw, th);
-		panel_loss(c, a, lw + 1, 0, w - lw - 1, th);
+		if (param) /* asked for on a smaller terminal: in place of the loss plot */
+			panel_param(c, a, lw + 1, 0, w - lw - 1, th);
+		else
+			panel_loss(c, a, lw + 1, 0, w - lw - 1, th);
 		panel_layers(c, a, 0, th, lw, body - th);
 		panel_info(c, a, lw + 2, th + 1, w - lw - 2, body - th - 1, true);
 	} else {
 		int lw = w * 56 / 100, th = body / 2;
 		panel_misfit(c, a, 0, 0, lw, body);
-		panel_loss(c, a, lw + 1, 0, w - lw - 1, th);
+		if (param)
+			panel_param(c, a, lw + 1, 0, w - lw - 1, th);
+		else
+			panel_loss(c, a, lw + 1, 0, w - lw - 1, th);
 		panel_info(c, a, lw + 2, th + 1, w - lw - 2, body - th - 1, true);
 	}
 	status_lines(c, a, h - 2, w);

@@ -85,11 +85,21 @@ expect_fail "unwritable output" 1 "No such file or directory" --batch --steps 1 
 run_gdpath --batch --steps 10 --every 5 --seed 4
 check "batch exits 0" test "$status" -eq 0
 hdr=$(grep -v '^#' "$TMP/out" | head -1)
-check "header columns" test "$hdr" = "step,loss,residual,nresidual,distance,ndistance,path,eta,alpha,beta,alpha_path,beta_path,distance.theta,ndistance.theta,path.theta,zeta,lambda,outside"
+check "header columns" test "$hdr" = "step,loss,residual,nresidual,distance,ndistance,path,eta,alpha,beta,alpha_path,beta_path,distance.theta,ndistance.theta,path.theta,zeta,lambda,outside,proj_u,proj_v"
 check "metadata first" sh -c 'head -1 "$1" | grep -q "^# gdpath " && grep -q "^# seed: 4$" "$1" && grep -q "^# r0: " "$1" && grep -q "^# alpha0: " "$1" && grep -q "^# star_distance: " "$1"' _ "$TMP/out"
 check "rows at 0, 5, 10" test "$(grep -v '^#' "$TMP/out" | tail -n +2 | cut -d, -f1 | tr '\n' ' ')" = "0 5 10 "
 check "every row has the header's column count" sh -c 'grep -v "^#" "$1" | awk -F, "NR==1{n=NF} NF!=n{exit 1}"' _ "$TMP/out"
 check "alpha filled at step 0" sh -c 'grep -v "^#" "$1" | sed -n 2p | cut -d, -f9 | grep -Eq "^[0-9.e+-]+$"' _ "$TMP/out"
+# parameter-space columns: step 0 at the origin; without θ* the plane's u points at the
+# last iterate, so there proj_u is the distance and proj_v 0; with θ* (linear) the
+# projection cannot be farther from θ0 than the iterate
+col() { grep -v '^#' "$1" | awk -F, -v name="$2" -v row="$3" 'NR==1{for(i=1;i<=NF;i++) if($i==name) c=i; next} {r[NR]=$c} END{print (row=="last" ? r[NR] : r[row+1])}'; }
+check "proj columns at step 0 are 0,0" test "$(col "$TMP/out" proj_u 1),$(col "$TMP/out" proj_v 1)" = "0,0"
+check "linear: |proj| <= distance on the last row" awk -v u="$(col "$TMP/out" proj_u last)" -v v="$(col "$TMP/out" proj_v last)" -v d="$(col "$TMP/out" distance last)" 'BEGIN{exit !(u > 0 && u*u + v*v <= d*d*(1+1e-12))}'
+check "plane metadata names theta*" grep -q '^# plane: proj_u along theta\* - theta0' "$TMP/out"
+run_gdpath --batch --preset softplus --steps 60 --every 20
+check "softplus: proj_u = distance, proj_v = 0 at the last step" awk -v u="$(col "$TMP/out" proj_u last)" -v v="$(col "$TMP/out" proj_v last)" -v d="$(col "$TMP/out" distance last)" 'BEGIN{e=u-d; if(e<0)e=-e; w=v<0?-v:v; exit !(d > 0 && e <= 1e-12*d && w <= 1e-9*d)}'
+check "softplus: the path leaves the line in between" awk -v v="$(col "$TMP/out" proj_v 2)" 'BEGIN{exit !(v > 0)}'
 run_gdpath --batch --steps 7 --every 3
 check "the last step is always written" test "$(grep -v '^#' "$TMP/out" | tail -1 | cut -d, -f1)" = 7
 run_gdpath --batch --steps 3 --init zero

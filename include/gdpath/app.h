@@ -43,6 +43,7 @@ struct app {
 
 	bool paused;
 	bool bounds;                /* bounds overlay */
+	bool param_toggled;         /* the parameter-space panel flipped from its default */
 	bool help;                  /* help overlay shown */
 	bool loss_log, step_log;    /* loss plot axes */
 	int axis;                   /* enum axis_mode */
@@ -78,6 +79,9 @@ int app_key(struct app *a, int key);
  * have been taken or budget_seconds have passed (budget ≤ 0: no time limit). Runs that
  * diverge or blow up pause the app and say so. Returns the steps taken by the active run. */
 long app_advance(struct app *a, long max_steps, double budget_seconds);
+
+/* Recompute the parameter-space plane of the active run (proj.h) after steps or keys. */
+void app_update_planes(struct app *a);
 
 /* The run keys act on. */
 struct run *app_active(const struct app *a);

@@ -15,6 +15,7 @@
 struct dataset;
 struct track;
 struct theory;
+struct proj;
 
 enum init_kind { INIT_RANDOM, INIT_ZERO, INIT_FILE };
 
@@ -58,6 +59,7 @@ struct run {
 	struct optim *opt;
 	struct track *tr;
 	struct theory *th;
+	struct proj *pj;       /* the path projected on a plane (proj.h) */
 	long step;
 	double eta;
 	int status;
@@ -87,5 +89,7 @@ void run_set_eta(struct run *r, double eta);
 int run_step(struct run *r);
 /* Refresh r->extras (the model's live quantities) at the current θ. */
 void run_update_extras(struct run *r);
+/* Recompute the parameter-space plane (proj.h) at the current iterate. */
+void run_update_plane(struct run *r);
 
 #endif
