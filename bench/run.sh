@@ -285,3 +285,35 @@ else
 		tail -n 5 "$T/gsl.log" | sed 's/^/     /'
 	fi
 fi
+
+# --- 4. the step-size range test ----------------------------------------------------------
+echo
+echo "4. Step-size range test (issue 13): gdpath --batch --sweep eta --preset softplus, the"
+echo "   default test (25 step sizes x 200 steps, shallow softplus net n=100 d=k=20), median"
+echo "   of 5 wall times; peers: the same sweep in NumPy on one core (bench/range_test_numpy.py),"
+echo "   and gdpath itself on one thread (--jobs 1)."
+# median5 CMD...: the median of five wall times of CMD, in seconds
+median5() {
+	for i in 1 2 3 4 5; do
+		t0=$(now)
+		"$@" >/dev/null 2>&1
+		t1=$(now)
+		calc '%.6f\n' "$t1 - $t0"
+	done | sort -n | sed -n 3p
+}
+tj=$(median5 "$G" --batch --sweep eta --preset softplus)
+t1j=$(median5 "$G" --batch --sweep eta --preset softplus --jobs 1)
+tnp=
+if [ -x /usr/bin/python3 ] && /usr/bin/python3 -c 'import numpy' 2>/dev/null; then
+	tnp=$(for i in 1 2 3; do OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 /usr/bin/python3 \
+		"$S/bench/range_test_numpy.py" 2>/dev/null; done | sort -n | sed -n 2p)
+fi
+printf '   %-42s %10s\n' "gdpath, --jobs $(nproc) (all cores)" "$(calc '%.3f s' "${tj:-0}")"
+printf '   %-42s %10s\n' "gdpath, --jobs 1" "$(calc '%.3f s' "${t1j:-0}")"
+printf '   %-42s %10s\n' "speed-up of all cores over one" "$(calc '%.2fx' "${t1j:-0} / ${tj:-1}")"
+if [ -n "$tnp" ]; then
+	printf '   %-42s %10s\n' "peer: NumPy, one core (median of 3)" "$(calc '%.3f s' "$tnp")"
+	printf '   %-42s %10s\n' "NumPy / gdpath --jobs 1" "$(calc '%.2fx' "$tnp / ${t1j:-1}")"
+else
+	echo "   peer: NumPy not available (/usr/bin/python3 with numpy)"
+fi

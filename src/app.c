@@ -16,8 +16,10 @@
 #include "gdpath/act.h"
 #include "gdpath/app.h"
 #include "gdpath/batch.h"
+#include "gdpath/pool.h"
 #include "gdpath/preset.h"
 #include "gdpath/run.h"
+#include "gdpath/sweep_eta.h"
 #include "gdpath/theory.h"
 #include "gdpath/track.h"
 #include "gdpath/util.h"
@@ -126,7 +128,68 @@ int app_init(struct app *a, const struct opts *o, char **cause, int *status)
 
 void app_free(struct app *a)
 {
+	eta_sweep_free(a->eta_sweep); /* before the runs: it cancels its threads */
+	a->eta_sweep = NULL;
+	pool_free(a->pool);
+	a->pool = NULL;
 	drop_runs(a);
+}
+
+/* Key E: the step-size range test from the active run's data and θ0, on the pool; again:
+ * hide it. */
+static int range_test(struct app *a)
+{
+	if (a->eta_sweep) {
+		eta_sweep_free(a->eta_sweep);
+		a->eta_sweep = NULL;
+		app_message(a, false, "range test closed");
+		return APP_REDRAW | APP_RELAYOUT;
+	}
+	char *cause = NULL;
+	struct run *r = app_active(a);
+	struct eta_sweep *s = eta_sweep_new(r, ETA_SWEEP_DEFAULT_K, 0, 0, ETA_SWEEP_DEFAULT_STEPS,
+					    ETA_SWEEP_DEFAULT_TOL, &cause);
+	if (s && eta_sweep_prepare(s, r, NULL, &cause) != 0) {
+		eta_sweep_free(s);
+		s = NULL;
+	}
+	if (s && a->pool == NULL && (a->pool = pool_new(0, &cause)) == NULL) {
+		eta_sweep_free(s);
+		s = NULL;
+	}
+	if (s && eta_sweep_start(s, a->pool, &cause) != 0) {
+		eta_sweep_free(s);
+		s = NULL;
+	}
+	if (s == NULL) {
+		app_message(a, true, "range test: %s", cause ? cause : "out of memory");
+		free(cause);
+		return APP_REDRAW;
+	}
+	/* A recording must replay the same screens: wait for the whole test. */
+	if (a->deterministic)
+		pool_wait(a->pool, -1);
+	a->eta_sweep = s;
+	a->eta_seen = 0;
+	app_message(a, false, "range test: %zu step sizes × %ld steps around 2/β0² = %.3g", s->k,
+		    s->steps, s->threshold);
+	return APP_REDRAW | APP_RELAYOUT;
+}
+
+bool app_busy(const struct app *a)
+{
+	return a->eta_sweep && eta_sweep_done(a->eta_sweep) < a->eta_sweep->k;
+}
+
+bool app_poll(struct app *a)
+{
+	if (a->eta_sweep == NULL)
+		return false;
+	size_t d = eta_sweep_done(a->eta_sweep);
+	if (d == a->eta_seen)
+		return false;
+	a->eta_seen = d;
+	return true;
 }
 
 static bool runnable(const struct app *a, int i)
@@ -178,6 +241,7 @@ long app_advance(struct app *a, long max_steps, double budget)
 		if (!any)
 			break;
 		steps++;
+		a->ticks++;
 		if (all_done(a))
 			break;
 		if (budget > 0 && now() - t0 >= budget)
@@ -196,6 +260,8 @@ long app_advance(struct app *a, long max_steps, double budget)
 		a->rate_t0 = t1;
 		a->rate_steps = 0;
 	}
+	if (a->deterministic)
+		a->steps_per_sec = 0; /* the wall clock would make a replay differ */
 	for (int i = 0; i < a->nruns; i++)
 		run_update_extras(a->run[i]);
 	app_update_planes(a);
@@ -649,6 +715,8 @@ static int do_action(struct app *a, enum action act)
 	case ACTION_BOUNDS:
 		a->bounds = !a->bounds;
 		return APP_REDRAW;
+	case ACTION_RANGE_TEST:
+		return range_test(a);
 	case ACTION_PARAM_PANEL:
 		a->param_toggled = !a->param_toggled;
 		return APP_REDRAW | APP_RELAYOUT;

@@ -15,6 +15,7 @@
 #include "gdpath/data.h"
 #include "gdpath/optim.h"
 #include "gdpath/preset.h"
+#include "gdpath/sweep.h"
 #include "gdpath/theme.h"
 #include "gdpath/userconf.h"
 #include "gdpath/util.h"
@@ -44,6 +45,15 @@ enum {
 	OPT_FPS,
 	OPT_SPEED,
 	OPT_LIST,
+	OPT_SWEEP,
+	OPT_JOBS,
+	OPT_SHARD,
+	OPT_TOL,
+	OPT_ETA_RANGE,
+	OPT_ETA_COUNT,
+	OPT_RECORD,
+	OPT_REPLAY,
+	OPT_CAST,
 };
 
 static const struct option longopts[] = {
@@ -81,11 +91,28 @@ static const struct option longopts[] = {
     {"fps", required_argument, NULL, OPT_FPS},
     {"speed", required_argument, NULL, OPT_SPEED},
     {"list", required_argument, NULL, OPT_LIST},
+    {"sweep", required_argument, NULL, OPT_SWEEP},
+    {"jobs", required_argument, NULL, OPT_JOBS},
+    {"shard", required_argument, NULL, OPT_SHARD},
+    {"tol", required_argument, NULL, OPT_TOL},
+    {"eta-range", required_argument, NULL, OPT_ETA_RANGE},
+    {"eta-count", required_argument, NULL, OPT_ETA_COUNT},
+    {"record", required_argument, NULL, OPT_RECORD},
+    {"replay", required_argument, NULL, OPT_REPLAY},
+    {"cast", required_argument, NULL, OPT_CAST},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, 'V'},
     {NULL, 0, NULL, 0},
 };
 static const char shortopts[] = "m:n:d:k:r:a:O:e:s:o:hV";
+
+int cli_opt_code(const char *long_name)
+{
+	for (size_t i = 0; longopts[i].name; i++)
+		if (strcmp(longopts[i].name, long_name) == 0)
+			return longopts[i].val;
+	return -1;
+}
 
 const char *const *cli_long_options(void)
 {
@@ -140,7 +167,21 @@ void cli_usage(FILE *out)
 	      "      --fps N             redraws per second at most (default 30)\n"
 	      "      --speed N           optimizer steps per second at most (default 60; 0: as\n"
 	      "                          many as fit in each frame)\n"
-	      "      --list WHAT         models, optimizers, activations, presets, themes\n"
+	      "      --list WHAT         models, optimizers, activations, presets, themes, sweeps\n"
+	      "\n"
+	      "Sweeps (with --batch):\n"
+	      "      --sweep NAME        eta: step-size range test around 2/beta0^2 (--list sweeps)\n"
+	      "      --eta-range LO:HI   eta: the step sizes' range (default 2/beta0^2 x 1/64..4)\n"
+	      "      --eta-count K       eta: how many step sizes, log-spaced (default 25)\n"
+	      "      --tol X             eta: misfit/r0 that counts as converged (default 1e-6)\n"
+	      "      --jobs N            threads (default: the number of cores); same output\n"
+	      "      --shard i/N         compute only shard i of N (every N-th row)\n"
+	      "\n"
+	      "Recordings:\n"
+	      "      --record FILE       write the session (options, seed, keys and their steps)\n"
+	      "      --replay FILE       play a recording back, step for step\n"
+	      "      --cast FILE         also write the screen as an asciicast v2 file\n"
+	      "\n"
 	      "  -h, --help              show this help and exit\n"
 	      "  -V, --version           show the version and exit\n"
 	      "\n"
@@ -177,13 +218,16 @@ static int print_list(const char *what, char **cause)
 		/* not in --help: for the documentation tests */
 		for (size_t i = 0; longopts[i].name; i++)
 			printf("%s\n", longopts[i].name);
+	} else if (strcmp(what, "sweeps") == 0) {
+		for (size_t i = 0; i < sweep_count(); i++)
+			printf("%-10s %s\n", sweep_at(i)->name, sweep_at(i)->summary);
 	} else if (strcmp(what, "themes") == 0) {
 		char **names = theme_list();
 		for (size_t i = 0; names && names[i]; i++)
 			puts(names[i]);
 		theme_strv_free(names);
 	} else {
-		*cause = xasprintf("--list: unknown list '%s' (models, optimizers, activations, presets, themes)",
+		*cause = xasprintf("--list: unknown list '%s' (models, optimizers, activations, presets, themes, sweeps)",
 				   what);
 		return -1;
 	}
@@ -282,6 +326,29 @@ static void opts_default(struct opts *o)
 	o->cols = 100;
 	o->rows = 30;
 	o->preset = NULL;
+	o->sw.tol = NAN;
+	shard_whole(&o->sw.shard);
+}
+
+/* --eta-range LO:HI, two positive step sizes, LO < HI. */
+static int parse_eta_range(const char *arg, struct opts *o, char **cause)
+{
+	char buf[128];
+	const char *colon = strchr(arg, ':');
+	double lo, hi;
+	if (strlen(arg) >= sizeof buf || colon == NULL)
+		goto bad;
+	memcpy(buf, arg, (size_t)(colon - arg));
+	buf[colon - arg] = '\0';
+	if (parse_double(buf, &lo) != 0 || parse_double(colon + 1, &hi) != 0 || !(lo > 0) ||
+	    !(hi > lo) || hi > 1e12)
+		goto bad;
+	o->sw.eta_lo = lo;
+	o->sw.eta_hi = hi;
+	return 0;
+bad:
+	*cause = xasprintf("--eta-range: '%s' is not LO:HI with 0 < LO < HI (for example 0.01:2)", arg);
+	return -1;
 }
 
 static int handle(int c, const char *arg, struct opts *o, char **cause)
@@ -405,6 +472,35 @@ static int handle(int c, const char *arg, struct opts *o, char **cause)
 			return -1;
 		o->fps = (int)l;
 		return 0;
+	case OPT_SWEEP:
+		if (sweep_lookup(arg) == NULL) {
+			*cause = xasprintf("--sweep: unknown sweep '%s' (try --list sweeps)", arg);
+			return -1;
+		}
+		o->sw.name = sweep_lookup(arg)->name;
+		return 0;
+	case OPT_JOBS:
+		if (want_long(c, arg, 1, 256, &l, cause) != 0)
+			return -1;
+		o->sw.jobs = (int)l;
+		return 0;
+	case OPT_SHARD:
+		return shard_parse(arg, &o->sw.shard, cause);
+	case OPT_TOL:
+		return want_double(c, arg, 0, 1, true, &o->sw.tol, cause);
+	case OPT_ETA_RANGE:
+		return parse_eta_range(arg, o, cause);
+	case OPT_ETA_COUNT:
+		return want_long(c, arg, 2, 10000, &o->sw.eta_count, cause);
+	case OPT_RECORD:
+	case OPT_REPLAY:
+	case OPT_CAST:
+		if (*arg == '\0') {
+			*cause = xasprintf("--%s: give a file name", optname(c));
+			return -1;
+		}
+		*(c == OPT_RECORD ? &o->record : c == OPT_REPLAY ? &o->replay : &o->cast) = arg;
+		return 0;
 	}
 	*cause = xasprintf("unhandled option %d", c);
 	return -1;
@@ -416,6 +512,55 @@ static int unused(const struct opts *o, int c, bool used, const char *who, char 
 	if (o->given[c] && !used) {
 		*cause = xasprintf("--%s: %s does not use it", optname(c), who);
 		return -1;
+	}
+	return 0;
+}
+
+/* Sweep options need --sweep; --sweep needs --batch; then the sweep checks its own. */
+static int validate_sweep(const struct opts *o, char **cause)
+{
+	static const int sweep_only[] = {OPT_JOBS, OPT_SHARD, OPT_TOL, OPT_ETA_RANGE, OPT_ETA_COUNT};
+	if (o->sw.name == NULL) {
+		for (size_t i = 0; i < sizeof sweep_only / sizeof sweep_only[0]; i++)
+			if (o->given[sweep_only[i]]) {
+				*cause = xasprintf("--%s: only with --sweep", optname(sweep_only[i]));
+				return -1;
+			}
+		return 0;
+	}
+	if (o->mode != MODE_BATCH) {
+		*cause = xstrdup("--sweep: only with --batch (in the visualizer, key E runs the range test)");
+		return -1;
+	}
+	return sweep_lookup(o->sw.name)->validate(o, cause);
+}
+
+/* --record and --cast write what the screen does: the visualizer or --snapshot; --replay
+ * reads one, and takes the options from it (so no model options beside it). */
+static int validate_record(const struct opts *o, char **cause)
+{
+	static const int replay_ok[] = {OPT_REPLAY, OPT_CAST, OPT_SNAPSHOT, OPT_SIZE, OPT_THEME,
+					OPT_ASCII, OPT_FPS, OPT_SPEED};
+	if ((o->record || o->replay || o->cast) && o->mode == MODE_BATCH) {
+		*cause = xasprintf("--%s: not with --batch (it records the screen)",
+				   o->record ? "record" : o->replay ? "replay" : "cast");
+		return -1;
+	}
+	if (o->record && o->replay) {
+		*cause = xstrdup("--record and --replay: choose one");
+		return -1;
+	}
+	if (o->replay) {
+		for (int c = 0; c < CLI_MAX_OPT; c++) {
+			bool ok = false;
+			for (size_t i = 0; i < sizeof replay_ok / sizeof replay_ok[0]; i++)
+				ok |= replay_ok[i] == c;
+			if (o->given[c] && !ok) {
+				*cause = xasprintf("--%s: not with --replay (the recording holds the options)",
+						   optname(c));
+				return -1;
+			}
+		}
 	}
 	return 0;
 }
@@ -468,7 +613,7 @@ static int validate(struct opts *o, char **cause)
 		*cause = xstrdup("--size: only with --snapshot (the visualizer uses the terminal's size)");
 		return -1;
 	}
-	return 0;
+	return validate_sweep(o, cause) || validate_record(o, cause) ? -1 : 0;
 }
 
 int cli_parse(int argc, char **argv, struct opts *o, char **cause)

@@ -400,6 +400,8 @@ static int loop(struct app *a, struct canvas *cv)
 			timeout = ms_until(next_draw, now, frame_ms);
 		else if (dirty)
 			timeout = ms_until(next_draw, now, 0);
+		else if (app_busy(a))
+			timeout = frame_ms; /* the range test's threads: look again next frame */
 		else
 			timeout = -1; /* paused and idle: sleep until a key or a signal */
 		int n = poll(pf, 2, timeout);
@@ -472,6 +474,8 @@ static int loop(struct app *a, struct canvas *cv)
 		} else {
 			stalled = false;
 		}
+		if (app_poll(a))
+			dirty = true; /* more of the range test finished */
 		if (dirty && now >= next_draw) {
 			draw(a, cv);
 			dirty = false;

@@ -14,6 +14,7 @@
 #include "gdpath/data.h"
 #include "gdpath/keymap.h"
 #include "gdpath/panel.h"
+#include "gdpath/panel_eta.h"
 #include "gdpath/panel_param.h"
 #include "gdpath/run.h"
 #include "gdpath/theory.h"
@@ -321,6 +322,19 @@ static void help_overlay(struct canvas *c, int w, int h)
 	text_w(c, x0 + 2, y0 + rows - 1, cols - 4, ROLE_HELP, "any key closes this help");
 }
 
+/* The top-right slot: the range test while it is shown, else the parameter space when it
+ * was asked for on a terminal too small for its own slot, else the loss plot. */
+static void top_right(struct canvas *c, const struct app *a, bool param, int x, int y, int w,
+		      int h)
+{
+	if (a->eta_sweep)
+		panel_eta(c, a, x, y, w, h);
+	else if (param)
+		panel_param(c, a, x, y, w, h);
+	else
+		panel_loss(c, a, x, y, w, h);
+}
+
 void view_draw(struct canvas *c, const struct app *a)
 {
 	int w = canvas_width(c), h = canvas_height(c);
@@ -336,25 +350,19 @@ void view_draw(struct canvas *c, const struct app *a)
 		int cw = w / 3, th = body / 2, lw = w / 2;
 		panel_misfit(c, a, 0, 0, cw, th);
 		panel_param(c, a, cw + 1, 0, cw, th);
-		panel_loss(c, a, 2 * cw + 2, 0, w - 2 * cw - 2, th);
+		top_right(c, a, false, 2 * cw + 2, 0, w - 2 * cw - 2, th);
 		panel_layers(c, a, 0, th, lw, body - th);
 		panel_info(c, a, lw + 2, th + 1, w - lw - 2, body - th - 1, true);
 	} else if (w >= 120 && h >= 36) {
 		int lw = w / 2, th = body / 2;
 		panel_misfit(c, a, 0, 0, lw, th);
-		if (param) /* asked for on a smaller terminal: in place of the loss plot */
-			panel_param(c, a, lw + 1, 0, w - lw - 1, th);
-		else
-			panel_loss(c, a, lw + 1, 0, w - lw - 1, th);
+		top_right(c, a, param, lw + 1, 0, w - lw - 1, th);
 		panel_layers(c, a, 0, th, lw, body - th);
 		panel_info(c, a, lw + 2, th + 1, w - lw - 2, body - th - 1, true);
 	} else {
 		int lw = w * 56 / 100, th = body / 2;
 		panel_misfit(c, a, 0, 0, lw, body);
-		if (param)
-			panel_param(c, a, lw + 1, 0, w - lw - 1, th);
-		else
-			panel_loss(c, a, lw + 1, 0, w - lw - 1, th);
+		top_right(c, a, param, lw + 1, 0, w - lw - 1, th);
 		panel_info(c, a, lw + 2, th + 1, w - lw - 2, body - th - 1, true);
 	}
 	status_lines(c, a, h - 2, w);

@@ -195,4 +195,40 @@ for m in linear glm lowrank shallow du mlp; do
 done
 check "every optimizer runs on every model" test "$status" -eq 0
 
+# --- the step-size range test (--sweep eta) ---
+# fig1 is linear: J is constant, so GD is a linear iteration whose top mode is multiplied by
+# 1 - eta*beta^2 each step: it cannot diverge below 2/beta^2 and must above it.
+run_gdpath --batch --sweep eta --preset fig1
+check "sweep eta exits 0" test "$status" -eq 0
+check "sweep eta: metadata with beta0, 2/beta0^2 and rows" sh -c 'grep -q "^# beta0: " "$1" && grep -q "^# two_over_beta0_sq: " "$1" && grep -q "^# rows: 25$" "$1" && grep -q "^# sweep: eta" "$1"' _ "$TMP/out"
+check "sweep eta: header and 25 rows" sh -c 'grep -v "^#" "$1" | head -1 | grep -qx "eta,eta_beta0_sq,verdict,final_misfit,diverged_step" && [ "$(grep -vc "^#" "$1")" -eq 26 ]' _ "$TMP/out"
+check "sweep eta: increasing eta, 2/beta0^2 x 1/64 .. 4" sh -c 'grep -v "^#" "$1" | tail -n +2 | awk -F, "NR==1{if (\$2<0.03124||\$2>0.03126) exit 1} NR>1&&\$1<=p{exit 1} {p=\$1; last=\$2} END{exit !(last>7.99&&last<8.01)}"' _ "$TMP/out"
+check "linear: no divergence below 2/beta^2, divergence above it, with its step" sh -c 'grep -v "^#" "$1" | tail -n +2 | awk -F, "(\$2<1.99&&\$3==\"diverged\")||(\$2>2.01&&(\$3!=\"diverged\"||\$5<1)){bad=1} END{exit bad}"' _ "$TMP/out"
+check "linear: the theory step converges in 200 steps" sh -c 'grep -v "^#" "$1" | tail -n +2 | awk -F, "\$2>0.99&&\$2<1.01&&\$3==\"converged\"{f=1} END{exit !f}"' _ "$TMP/out"
+check "sweep eta: largest stable eta on stderr" grep -q '^gdpath: largest stable eta found: ' "$TMP/err"
+cp "$TMP/out" "$TMP/eta.all"
+run_gdpath --batch --sweep eta --preset softplus --jobs 1
+cp "$TMP/out" "$TMP/eta.j1"
+run_gdpath --batch --sweep eta --preset softplus --jobs 2
+check "sweep eta: --jobs 1 and --jobs 2 write the same bytes" cmp -s "$TMP/eta.j1" "$TMP/out"
+for i in 1 2 3; do
+	run_gdpath --batch --sweep eta --preset fig1 --shard $i/3
+	cp "$TMP/out" "$TMP/eta.s$i"
+done
+check "sweep eta: three shards hold the whole run's rows" sh -c 'a=$1; shift; for f in "$@"; do grep -v "^#" "$f" | tail -n +2; done | sort >"$a.u"; grep -v "^#" "$a" | tail -n +2 | sort | cmp -s - "$a.u"' _ "$TMP/eta.all" "$TMP/eta.s1" "$TMP/eta.s2" "$TMP/eta.s3"
+check "sweep eta: a shard says so" grep -q '^# shard: 2/3$' "$TMP/eta.s2"
+run_gdpath --batch --sweep eta --preset fig1 --eta-range 0.1:0.5 --eta-count 3 --steps 50
+check "sweep eta: --eta-range, --eta-count, --steps" sh -c 'grep -q "^# steps: 50$" "$1" && grep -v "^#" "$1" | tail -n +2 | cut -d, -f1 | tr "\n" " " | awk "{m=\$2-sqrt(0.05); if(m<0)m=-m; exit !(NF==3&&\$1==0.1&&\$3==0.5&&m<1e-12)}"' _ "$TMP/out"
+expect_fail "sweep: unknown name" 2 "--sweep: unknown sweep 'nosuch'" --batch --sweep nosuch
+expect_fail "sweep: needs --batch" 2 "--sweep: only with --batch" --sweep eta
+expect_fail "sweep eta: --every" 2 "--every: --sweep eta writes one row per step size" --batch --sweep eta --every 2
+expect_fail "sweep eta: bad range" 2 "--eta-range: 'x:1' is not LO:HI" --batch --sweep eta --eta-range x:1
+expect_fail "sweep eta: reversed range" 2 "--eta-range: '2:1' is not LO:HI" --batch --sweep eta --eta-range 2:1
+expect_fail "sweep eta: one step size" 2 "--eta-count: '1' is not a whole number from 2 to 10000" --batch --sweep eta --eta-count 1
+expect_fail "sweep eta: gradient flow" 2 "--optimizer flow: gradient flow has no step size" --batch --sweep eta -O flow
+expect_fail "--jobs without a sweep" 2 "--jobs: only with --sweep" --batch --jobs 2
+expect_fail "--shard 3/2" 2 "shard" --batch --sweep eta --shard 3/2
+run_gdpath --list sweeps
+check "--list sweeps names eta" sh -c 'printf "%s\n" "$0" | grep -q "^eta "' "$out"
+
 done_testing

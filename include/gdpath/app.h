@@ -13,6 +13,9 @@
 
 enum { APP_MAX_RUNS = 8 };
 
+struct eta_sweep;
+struct pool;
+
 enum axis_mode { AXIS_RAW, AXIS_NORMALIZED, AXIS_SCALED, AXIS_COUNT };
 
 /* What an action asks of the screen. */
@@ -44,6 +47,12 @@ struct app {
 	bool paused;
 	bool bounds;                /* bounds overlay */
 	bool param_toggled;         /* the parameter-space panel flipped from its default */
+	struct eta_sweep *eta_sweep; /* the range test shown (key E), or NULL */
+	struct pool *pool;          /* its threads, made on first use */
+	size_t eta_seen;            /* its points drawn so far */
+	bool deterministic;         /* recording or replaying: no wall-clock on screen, and
+	                             * the range test finishes before the key returns */
+	long ticks;                 /* rounds of stepping since the start (app_advance) */
 	bool help;                  /* help overlay shown */
 	bool loss_log, step_log;    /* loss plot axes */
 	int axis;                   /* enum axis_mode */
@@ -79,6 +88,11 @@ int app_key(struct app *a, int key);
  * have been taken or budget_seconds have passed (budget ≤ 0: no time limit). Runs that
  * diverge or blow up pause the app and say so. Returns the steps taken by the active run. */
 long app_advance(struct app *a, long max_steps, double budget_seconds);
+
+/* The range test's threads are still working. */
+bool app_busy(const struct app *a);
+/* True once when more of the range test finished since the last call (redraw). */
+bool app_poll(struct app *a);
 
 /* Recompute the parameter-space plane of the active run (proj.h) after steps or keys. */
 void app_update_planes(struct app *a);

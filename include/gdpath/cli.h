@@ -7,10 +7,23 @@
 #include <stdio.h>
 
 #include "gdpath/run.h"
+#include "gdpath/shard.h"
 
 enum mode { MODE_TUI, MODE_BATCH, MODE_SNAPSHOT };
 
 enum { CLI_MAX_OPT = 320 }; /* getopt codes: characters, then 256 + the long-only options */
+/* The getopt code of a long option (for given[]), or -1. */
+int cli_opt_code(const char *long_name);
+
+/* The options of the sweeps (SPEC §7); given[] says which were on the command line. */
+struct sweep_opts {
+	const char *name;       /* --sweep NAME, or NULL */
+	double tol;             /* --tol (NAN: the sweep's default) */
+	int jobs;               /* --jobs (0: the number of cores) */
+	struct shard shard;     /* --shard i/N (1/1: everything) */
+	double eta_lo, eta_hi;  /* --eta-range LO:HI (0: around 2/β0²) */
+	long eta_count;         /* --eta-count K (0: the default 25) */
+};
 
 struct opts {
 	struct run_cfg run;
@@ -24,6 +37,10 @@ struct opts {
 	int fps;
 	double speed;        /* steps per second at most in the visualizer (0: unlimited) */
 	int cols, rows;      /* --size for --snapshot */
+	struct sweep_opts sw;
+	const char *record;  /* --record FILE: the session's keys, for --replay */
+	const char *replay;  /* --replay FILE */
+	const char *cast;    /* --cast FILE: an asciicast v2 recording of the screen */
 	bool given[CLI_MAX_OPT]; /* options given on the command line, by getopt code */
 };
 
