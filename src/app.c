@@ -227,6 +227,10 @@ static bool all_done(const struct app *a)
 
 long app_advance(struct app *a, long max_steps, double budget)
 {
+	/* No step, no change: what the app shows is a function of the rounds of stepping
+	 * (a->ticks) and the keys, which is what makes a recording replay exactly. */
+	if (max_steps <= 0)
+		return 0;
 	double t0 = now();
 	long steps = 0;
 	while (steps < max_steps) {
@@ -717,6 +721,14 @@ static int do_action(struct app *a, enum action act)
 		return APP_REDRAW;
 	case ACTION_RANGE_TEST:
 		return range_test(a);
+	case ACTION_MARK:
+		if (!a->recording) {
+			app_message(a, true, "K adds a mark to a recording: start with --record FILE");
+			return APP_REDRAW;
+		}
+		a->captioning = true;
+		a->caption[0] = '\0';
+		return APP_REDRAW;
 	case ACTION_PARAM_PANEL:
 		a->param_toggled = !a->param_toggled;
 		return APP_REDRAW | APP_RELAYOUT;
@@ -773,8 +785,37 @@ static int edit_key(struct app *a, int key)
 	return APP_REDRAW;
 }
 
+/* Typing a mark's caption: printable characters (UTF-8 bytes too), Backspace, Enter adds
+ * the mark, Esc gives up. */
+static int caption_key(struct app *a, int key)
+{
+	size_t len = strlen(a->caption);
+	if (key == 27) {
+		a->captioning = false;
+		app_message(a, false, "no mark added");
+	} else if (key == '\n' || key == '\r') {
+		a->captioning = false;
+		a->nmarks++;
+		a->mark_added = true;
+		app_message(a, false, "mark %d%s%s", a->nmarks, a->caption[0] ? ": " : "", a->caption);
+	} else if (key == 127 || key == 8) {
+		while (len > 0 && ((unsigned char)a->caption[len - 1] & 0xC0) == 0x80)
+			len--; /* a whole UTF-8 character */
+		if (len > 0)
+			a->caption[len - 1] = '\0';
+		else
+			a->caption[0] = '\0';
+	} else if (key >= 32 && key != 127 && key < 256 && len + 1 < sizeof a->caption) {
+		a->caption[len] = (char)key;
+		a->caption[len + 1] = '\0';
+	}
+	return APP_REDRAW;
+}
+
 int app_key(struct app *a, int key)
 {
+	if (a->captioning)
+		return caption_key(a, key);
 	if (a->editing)
 		return edit_key(a, key);
 	a->msg[0] = '\0';

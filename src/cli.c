@@ -624,7 +624,7 @@ int cli_parse(int argc, char **argv, struct opts *o, char **cause)
 	/* Pass 1: --help, --version, and the preset. Then the user's config file, then the
 	 * preset, then pass 2: each later source overrides the earlier ones. */
 	const struct preset *preset = NULL;
-	bool batch = false, snapshot = false;
+	bool batch = false, snapshot = false, recorded = false;
 	opterr = 0;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
@@ -638,6 +638,7 @@ int cli_parse(int argc, char **argv, struct opts *o, char **cause)
 		}
 		batch |= c == OPT_BATCH;
 		snapshot |= c == OPT_SNAPSHOT;
+		recorded |= c == OPT_RECORD || c == OPT_REPLAY;
 		if (c == OPT_PRESET && (preset = preset_lookup(optarg)) == NULL) {
 			*cause = xasprintf("--preset: unknown preset '%s' (try --list presets)", optarg);
 			return -1;
@@ -649,7 +650,7 @@ int cli_parse(int argc, char **argv, struct opts *o, char **cause)
 	}
 	/* The config file holds the user's defaults for the visualizer; --batch and --snapshot
 	 * output depends on the command line alone, so scripts and docs are reproducible. */
-	char *conf = batch || snapshot ? NULL : userconf_path();
+	char *conf = batch || snapshot || recorded ? NULL : userconf_path();
 	int conf_rc = conf ? userconf_apply_flags(o, conf, preset ? USERCONF_SKIP_PRESET : 0, cause) : 0;
 	free(conf);
 	if (conf_rc != 0)

@@ -11,6 +11,7 @@
 #include "gdpath/batch.h"
 #include "gdpath/blas.h"
 #include "gdpath/cli.h"
+#include "gdpath/replay.h"
 #include "gdpath/snapshot.h"
 #include "gdpath/sweep.h"
 #include "gdpath/ui.h"
@@ -25,7 +26,17 @@ int main(int argc, char **argv)
 	blas_threads_single();
 	struct opts o;
 	char *cause = NULL;
+	/* The options as given, for a recording: getopt_long reorders argv. */
+	char **args = calloc((size_t)argc + 1, sizeof *args);
+	if (args == NULL) {
+		fputs("gdpath: out of memory\n", stderr);
+		return EXIT_ERROR;
+	}
+	for (int i = 1; i < argc; i++)
+		args[i - 1] = argv[i];
 	int rc = cli_parse(argc, argv, &o, &cause);
+	if (rc != 0)
+		free(args);
 	if (rc < 0) {
 		fprintf(stderr, "gdpath: %s\nTry 'gdpath --help' for more information.\n", cause);
 		free(cause);
@@ -33,6 +44,13 @@ int main(int argc, char **argv)
 	}
 	if (rc > 0)
 		return EXIT_OK;
+	if (o.record || o.replay || o.cast) {
+		rc = o.mode == MODE_SNAPSHOT ? session_snapshot(&o, argc - 1, args)
+					     : session_tui(&o, argc - 1, args);
+		free(args);
+		return rc;
+	}
+	free(args);
 	switch (o.mode) {
 	case MODE_BATCH:
 		if (o.sw.name)

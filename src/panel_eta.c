@@ -30,8 +30,8 @@ void panel_eta(struct canvas *c, const struct app *a, int x, int y, int w, int h
 	double best = eta_sweep_largest_stable(s);
 	char bnum[16];
 	snprintf(bnum, sizeof bnum, "%.3g", best);
-	snprintf(yt, sizeof yt, "range test: final %sr%s/r0 after %ld steps (%zu/%zu); largest stable %s %s",
-		 sy->norm, sy->norm, s->steps, done, s->k, sy->eta, isfinite(best) ? bnum : "none");
+	snprintf(yt, sizeof yt, "range test (%zu/%zu): final %sr%s/r0 after %ld steps; largest stable %s %s",
+		 done, s->k, sy->norm, sy->norm, s->steps, sy->eta, isfinite(best) ? bnum : "none");
 	snprintf(xt, sizeof xt, "%s (log)", sy->eta);
 	/* y: the finished runs' misfits, diverged ones drawn at the top */
 	struct plot_range yr;

@@ -61,6 +61,16 @@ static const int fatal_signals[] = {SIGSEGV, SIGBUS, SIGFPE, SIGABRT, SIGILL};
 #define NFATAL (sizeof fatal_signals / sizeof fatal_signals[0])
 static struct sigaction old_quit[NQUIT], old_fatal[NFATAL], old_winch, old_cont;
 
+static struct ui_hooks H; /* recording and replay (ui.h); zero: none */
+
+void ui_set_hooks(const struct ui_hooks *h)
+{
+	if (h)
+		H = *h;
+	else
+		memset(&H, 0, sizeof H);
+}
+
 /* An alternate stack, so a crash from a stack overflow still restores the terminal. */
 static char alt_stack[64 * 1024];
 
@@ -287,6 +297,8 @@ static void clamp_size(int *w, int *h)
 {
 	*w = COLS < 0 ? 0 : COLS > CANVAS_MAX_DIM ? CANVAS_MAX_DIM : COLS;
 	*h = LINES < 0 ? 0 : LINES > CANVAS_MAX_DIM ? CANVAS_MAX_DIM : LINES;
+	if (H.size)
+		H.size(H.ctx, w, h);
 }
 
 /* The canvas follows the terminal's new size; -1 when out of memory. */
@@ -404,6 +416,8 @@ static int loop(struct app *a, struct canvas *cv)
 			timeout = frame_ms; /* the range test's threads: look again next frame */
 		else
 			timeout = -1; /* paused and idle: sleep until a key or a signal */
+		if (H.step) /* a replay: its own clock decides */
+			timeout = dirty ? ms_until(next_draw, now, 0) : H.timeout_ms(H.ctx, a);
 		int n = poll(pf, 2, timeout);
 		if (n < 0 && errno != EINTR) {
 			fprintf(stderr, "gdpath: poll: %s\n", strerror(errno));
@@ -433,7 +447,13 @@ static int loop(struct app *a, struct canvas *cv)
 				 * in the η entry (where it cancels), reaches the app. */
 				continue;
 			}
+			if (H.key && H.key(H.ctx, a, key)) {
+				dirty = true;
+				continue;
+			}
 			int f = app_key(a, key);
+			if (H.acted)
+				H.acted(H.ctx, a, key);
 			if (f & APP_QUIT)
 				return 0;
 			if (f & APP_THEME)
@@ -446,7 +466,20 @@ static int loop(struct app *a, struct canvas *cv)
 			return 128 + SIGHUP; /* the terminal went away */
 
 		now = now_s();
-		if (!a->paused) {
+		if (H.step) {
+			int f = H.step(H.ctx, a);
+			if (f & UI_HOOK_QUIT)
+				return 0;
+			if (f & UI_HOOK_THEME)
+				screen_set_theme(&a->theme);
+			if ((f & UI_HOOK_RELAYOUT) && relayout(cv) != 0) {
+				fputs("gdpath: out of memory\n", stderr);
+				return 1;
+			}
+			if (f)
+				dirty = true;
+			now = now_s();
+		} else if (!a->paused) {
 			/* Step until the next frame is due: the frame time minus what the last
 			 * drawing took (next_draw counts from its start). At least a fifth of a
 			 * frame, so a slow terminal still sees progress. */
@@ -480,6 +513,8 @@ static int loop(struct app *a, struct canvas *cv)
 			draw(a, cv);
 			dirty = false;
 			next_draw = now + frame;
+			if (H.drawn)
+				H.drawn(H.ctx, a, cv);
 		}
 	}
 }

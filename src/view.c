@@ -256,6 +256,12 @@ static void status_lines(struct canvas *c, const struct app *a, int y, int w)
 		text_w(c, 0, y + 1, w, ROLE_WARNING, line);
 		return;
 	}
+	if (a->captioning) {
+		snprintf(line, sizeof line, " mark %d caption: %s_   (Enter adds the mark, Esc cancels)",
+			 a->nmarks + 1, a->caption);
+		text_w(c, 0, y + 1, w, ROLE_WARNING, line);
+		return;
+	}
 	int x = 1;
 	char warn[256] = "", outside[64];
 	if (r->cfg.ocfg.kind == OPT_GD)

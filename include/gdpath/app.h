@@ -53,6 +53,11 @@ struct app {
 	bool deterministic;         /* recording or replaying: no wall-clock on screen, and
 	                             * the range test finishes before the key returns */
 	long ticks;                 /* rounds of stepping since the start (app_advance) */
+	bool recording;             /* --record: key K adds a mark */
+	bool captioning;            /* typing a mark's caption */
+	char caption[96];
+	int nmarks;
+	bool mark_added;            /* a mark was just added (the recorder takes it) */
 	bool help;                  /* help overlay shown */
 	bool loss_log, step_log;    /* loss plot axes */
 	int axis;                   /* enum axis_mode */
