@@ -74,13 +74,13 @@ void panel_param(struct canvas *c, const struct app *a, int x, int y, int w, int
 			 a->ascii ? "perp." : "⊥");
 	else
 		snprintf(yt, sizeof yt, "parameter space (u, v)");
-	if (pj->u_star)
+	if (pj && pj->u_star)
 		snprintf(xt, sizeof xt, "u%s(%s-%s0), u toward %s*", a->ascii ? "." : "·", s->theta,
 			 s->theta, s->theta);
 	else
 		snprintf(xt, sizeof xt, "u%s(%s-%s0), u toward the current %s", a->ascii ? "." : "·",
 			 s->theta, s->theta, s->theta);
-	if (!pj->have_plane || p.aw < 4 || p.ah < 3) {
+	if (pj == NULL || !pj->have_plane || p.aw < 4 || p.ah < 3) {
 		plot_axes(&p, xt, yt);
 		if (p.aw > 0)
 			canvas_text(c, p.ax + 1, p.ay + 1,

@@ -79,6 +79,8 @@ void proj_free(struct proj *pj)
 
 struct proj *proj_clone(const struct proj *s)
 {
+	if (s == NULL)
+		return NULL;
 	struct proj *pj = proj_new(s->p);
 	if (pj == NULL)
 		return NULL;
@@ -112,6 +114,8 @@ void proj_freeze(struct proj *pj)
 
 void proj_reset(struct proj *pj)
 {
+	if (pj == NULL)
+		return;
 	pj->len = 0;
 	pj->stride = 1;
 	if (pj->frozen)
@@ -145,7 +149,7 @@ static void decimate(struct proj *pj)
 
 void proj_push(struct proj *pj, long step, const double *theta, const double *theta0)
 {
-	if (step <= 0 || step % pj->stride != 0)
+	if (pj == NULL || step <= 0 || step % pj->stride != 0)
 		return;
 	if (pj->len == pj->cap)
 		decimate(pj);
@@ -285,7 +289,7 @@ void proj_update(struct proj *pj, const double *theta, const double *theta0,
 void proj_coords(const struct proj *pj, const double *theta, const double *theta0, double *a,
 		 double *b)
 {
-	if (!pj->have_plane) {
+	if (pj == NULL || !pj->have_plane) {
 		*a = *b = NAN;
 		return;
 	}

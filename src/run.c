@@ -284,7 +284,7 @@ struct run *run_fork(const struct run *s, char **cause)
 	r->th = theory_clone(s->th);
 	r->pj = proj_clone(s->pj);
 	if (!r->rng || !r->orng || !r->theta || !r->theta0 || !r->r || !r->opt || !r->tr || !r->th ||
-	    !r->pj) {
+	    (s->pj && !r->pj)) {
 		run_free(r);
 		goto oom;
 	}
@@ -404,5 +404,6 @@ void run_update_extras(struct run *r)
 
 void run_update_plane(struct run *r)
 {
-	proj_update(r->pj, r->theta, r->theta0, r->th->have_star ? r->th->theta_star : NULL);
+	if (r->pj)
+		proj_update(r->pj, r->theta, r->theta0, r->th->have_star ? r->th->theta_star : NULL);
 }

@@ -10,6 +10,7 @@
 #include "gdpath/cli.h"
 #include "gdpath/outfile.h"
 #include "gdpath/pool.h"
+#include "gdpath/proj.h"
 #include "gdpath/run.h"
 #include "gdpath/shard.h"
 #include "gdpath/sweep.h"
@@ -82,12 +83,14 @@ oom:
 	return NULL;
 }
 
-/* Forks are made on the caller's thread: they share the base's data by reference. */
-static int make_forks(struct eta_sweep *s, const struct run *base, char **cause)
+/* Forks are made on the caller's thread: they share the base's data by reference. They
+ * are never drawn, so they keep no parameter-space projection. */
+static int make_fork(struct eta_sweep *s, size_t i, const struct run *base, char **cause)
 {
-	for (size_t i = 0; i < s->k; i++)
-		if (s->runs[i] == NULL && (s->runs[i] = run_fork(base, cause)) == NULL)
-			return -1;
+	if ((s->runs[i] = run_fork(base, cause)) == NULL)
+		return -1;
+	proj_free(s->runs[i]->pj);
+	s->runs[i]->pj = NULL;
 	return 0;
 }
 
@@ -249,10 +252,8 @@ void eta_sweep_write_csv(FILE *out, const struct eta_sweep *s, const struct run 
 int eta_sweep_prepare(struct eta_sweep *s, const struct run *base, const struct shard *sh,
 		      char **cause)
 {
-	if (sh == NULL)
-		return make_forks(s, base, cause);
 	for (size_t i = 0; i < s->k; i++)
-		if (shard_owns(sh, i) && (s->runs[i] = run_fork(base, cause)) == NULL)
+		if ((sh == NULL || shard_owns(sh, i)) && make_fork(s, i, base, cause) != 0)
 			return -1;
 	return 0;
 }

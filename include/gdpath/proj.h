@@ -53,6 +53,8 @@ struct proj {
 /* A projector for p parameters; NULL when out of memory. */
 struct proj *proj_new(size_t p);
 void proj_free(struct proj *pj);
+/* A copy (NULL for NULL). proj_reset and proj_push accept NULL too: a run that is never
+ * drawn (the range test's) has no projection. */
 struct proj *proj_clone(const struct proj *pj);
 /* Forget the snapshots and the plane (a restart). */
 void proj_reset(struct proj *pj);

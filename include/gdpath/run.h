@@ -59,7 +59,8 @@ struct run {
 	struct optim *opt;
 	struct track *tr;
 	struct theory *th;
-	struct proj *pj;       /* the path projected on a plane (proj.h) */
+	struct proj *pj;       /* the path projected on a plane (proj.h); NULL for runs that
+	                        * are never drawn (the range test's) */
 	long step;
 	double eta;
 	int status;
