@@ -540,7 +540,7 @@ static int validate_sweep(const struct opts *o, char **cause)
 static int validate_record(const struct opts *o, char **cause)
 {
 	static const int replay_ok[] = {OPT_REPLAY, OPT_CAST, OPT_SNAPSHOT, OPT_SIZE, OPT_THEME,
-					OPT_ASCII, OPT_FPS, OPT_SPEED};
+					OPT_ASCII, OPT_FPS};
 	if ((o->record || o->replay || o->cast) && o->mode == MODE_BATCH) {
 		*cause = xasprintf("--%s: not with --batch (it records the screen)",
 				   o->record ? "record" : o->replay ? "replay" : "cast");

@@ -49,6 +49,7 @@ struct session {
 	bool viewer_paused, pending, pause_after_frame, finished, skip, quit;
 	double frame_ms;
 	int cols, rows;
+	long frames;  /* drawn while recording */
 	size_t nplay; /* events up to the last frame: what came after it (the key that quit)
 		       * never reached the screen, and a replay ends on that frame */
 };
@@ -120,6 +121,7 @@ static void rec_acted(void *ctx, struct app *a, int key)
 static void rec_drawn(void *ctx, struct app *a, struct canvas *c)
 {
 	struct session *s = ctx;
+	s->frames++;
 	if (s->rec)
 		recorder_frame(s->rec, a->ticks, canvas_width(c), canvas_height(c));
 	if (s->cast) {
@@ -177,7 +179,10 @@ static int play_step(void *ctx, struct app *a)
 	s->clock_ms += (now - s->wall_prev) * 1000.0 * s->speed;
 	s->wall_prev = now;
 	int flags = 0;
+	double t_start = now;
 	while (s->idx < s->nplay) {
+		if (s->skip && mono_s() - t_start > 0.05)
+			return flags | UI_HOOK_DIRTY; /* keys stay live while fast-forwarding */
 		const struct rec_event *e = &s->rc->ev[s->idx];
 		if (!s->skip && (double)e->ms > s->clock_ms)
 			return flags;
@@ -206,6 +211,9 @@ static int play_step(void *ctx, struct app *a)
 				s->rows = e->rows;
 				flags |= UI_HOOK_RELAYOUT;
 			}
+			s->clock_ms = fmax(s->clock_ms, (double)e->ms);
+			if (s->skip)
+				continue; /* fast-forward to the next mark */
 			s->pending = true;
 			s->frame_ms = (double)e->ms;
 			s->clock_ms = fmax(s->clock_ms, (double)e->ms);
@@ -374,6 +382,15 @@ int session_tui(const struct opts *o, int nargs, char *const *args)
 	ui_set_hooks(&h);
 	status = ui_run(&a);
 	ui_set_hooks(NULL);
+	if (s.rec && s.frames == 0) {
+		/* the screen never started (no terminal): nothing to keep */
+		recorder_abort(s.rec);
+		s.rec = NULL;
+	}
+	if (s.cast && s.frames == 0 && !o->replay) {
+		cast_abort(s.cast);
+		s.cast = NULL;
+	}
 	if (s.rec && recorder_close(s.rec, a.ticks, &cause) != 0) {
 		s.rec = NULL;
 		goto fail;

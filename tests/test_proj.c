@@ -24,6 +24,7 @@
 #include "gdpath/preset.h"
 #include "gdpath/proj.h"
 #include "gdpath/run.h"
+#include "gdpath/sweep_eta.h"
 #include "gdpath/theory.h"
 #include "gdpath/track.h"
 #include "gdpath/view.h"
@@ -216,6 +217,40 @@ static void test_panel_shown(void **state)
 	app_free(&a);
 }
 
+/* The range test (key E) and the parameter-space panel at odd sizes: nothing breaks, and the
+ * test's points are all there once it finished (deterministic: E waits for it). */
+static void test_panels_at_sizes(void **state)
+{
+	(void)state;
+	struct opts o;
+	opts_for(&o, "softplus");
+	struct app a;
+	char *cause = NULL;
+	int st;
+	assert_int_equal(app_init(&a, &o, &cause, &st), 0);
+	a.deterministic = true;
+	app_advance(&a, 30, 0);
+	app_key(&a, 'E');
+	assert_non_null(a.eta_sweep);
+	assert_int_equal(eta_sweep_done(a.eta_sweep), a.eta_sweep->k);
+	static const int sizes[][2] = {{60, 16}, {80, 24}, {100, 30}, {120, 36}, {159, 49},
+				       {160, 50}, {200, 60}, {61, 40}, {300, 20}};
+	for (int t = 0; t < 2; t++) {
+		for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
+			struct canvas *c = canvas_new(sizes[i][0], sizes[i][1], t ? CANVAS_ASCII : CANVAS_BRAILLE);
+			a.ascii = t == 1;
+			view_draw(c, &a);
+			if (sizes[i][0] == 100)
+				assert_true(screen_has(c, "range test (25/25)"));
+			canvas_free(c);
+		}
+		app_key(&a, 'P');
+	}
+	app_key(&a, 'E'); /* closes it */
+	assert_null(a.eta_sweep);
+	app_free(&a);
+}
+
 int main(void)
 {
 	gsl_set_error_handler_off();
@@ -225,6 +260,7 @@ int main(void)
 	    cmocka_unit_test(test_bounded_and_exact),
 	    cmocka_unit_test(test_linear_contracts),
 	    cmocka_unit_test(test_panel_shown),
+	    cmocka_unit_test(test_panels_at_sizes),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
