@@ -102,7 +102,8 @@ static void model_line(const struct run *r, char *buf, size_t len)
 	if (m->ops->has_act && m->ops != &model_glm_ops)
 		o += snprintf(buf + o, len - (size_t)o, " %s", act_name(mc->act));
 	o += snprintf(buf + o, len - (size_t)o, "  n=%zu d=%zu", m->n, mc->d);
-	if (m->ops == &model_shallow_ops || m->ops == &model_du_ops || m->ops == &model_mlp_ops)
+	if (m->ops == &model_shallow_ops || m->ops == &model_rf_ops || m->ops == &model_du_ops ||
+	    m->ops == &model_mlp_ops)
 		o += snprintf(buf + o, len - (size_t)o, " %s=%zu", m->ops == &model_du_ops ? "m" : "k",
 			      mc->k);
 	if (m->ops == &model_lowrank_ops)
