@@ -41,6 +41,8 @@ int phase_cfg_from_opts(const struct opts *o, struct phase_cfg *c, char **cause)
 	memset(c, 0, sizeof *c);
 	for (size_t i = 0; unused_opts[i]; i++) {
 		int code = cli_opt_code(unused_opts[i]);
+		if (o->mode != MODE_BATCH && strcmp(unused_opts[i], "steps") == 0)
+			continue; /* the live view's --snapshot steps */
 		if (code >= 0 && o->given[code]) {
 			const char *hint = strcmp(unused_opts[i], "width") == 0   ? " (use --ks)"
 					   : strcmp(unused_opts[i], "dim") == 0   ? " (use --ds)"

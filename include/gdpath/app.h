@@ -61,6 +61,9 @@ struct app {
 	double rate_t0;             /* start of the current rate window */
 	long rate_steps;            /* steps in it */
 	double speed;               /* steps per second at most (0: unlimited); ui.c paces */
+
+	struct phase_live *phase;   /* the live phase diagram (phase presets), or NULL */
+	size_t phase_seen;          /* trials the pool had finished at the last look */
 };
 
 /* Build the first run from o. -1 with *cause and *status (exit status) on failure. */
@@ -78,6 +81,10 @@ int app_key(struct app *a, int key);
  * have been taken or budget_seconds have passed (budget ≤ 0: no time limit). Runs that
  * diverge or blow up pause the app and say so. Returns the steps taken by the active run. */
 long app_advance(struct app *a, long max_steps, double budget_seconds);
+
+/* True once after work in the background (the phase sweep's pool) changed what the view
+ * shows, so a screen whose runs are idle still redraws. */
+bool app_take_changed(struct app *a);
 
 /* The run keys act on. */
 struct run *app_active(const struct app *a);
