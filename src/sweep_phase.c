@@ -69,7 +69,7 @@ int phase_cfg_from_opts(const struct opts *o, struct phase_cfg *c, char **cause)
 	c->ds = o->sw.nd ? o->sw.ds : default_grid;
 	c->nd = o->sw.nd ? o->sw.nd : sizeof default_grid / sizeof default_grid[0];
 	c->trials = o->sw.trials ? (unsigned)o->sw.trials : 10;
-	c->tol = isnan(o->sw.tol) ? 2.5e-3 : o->sw.tol;
+	c->tol = o->sw.tol > 0 ? o->sw.tol : 2.5e-3; /* NAN (or a zeroed opts): the default */
 	c->max_steps = o->sw.max_steps ? o->sw.max_steps : 15000;
 	c->seed = rc->seed;
 	/* [OS19b] Sec. 4: η = 0.15 (softplus), 0.1 (ReLU); rf: the least-squares step 1/‖Φ‖². */
@@ -307,6 +307,9 @@ struct phase_run *phase_run_new(const struct phase_cfg *c, const struct shard *s
 	}
 	pr->cfg = *c;
 	pr->shard = *sh;
+	if (pr->shard.n < 1) /* a zeroed struct: everything */
+		shard_whole(&pr->shard);
+	sh = &pr->shard;
 	size_t total = c->nk * c->nd;
 	pr->ks = xmallocarray(c->nk, sizeof(size_t));
 	pr->ds = xmallocarray(c->nd, sizeof(size_t));
