@@ -14,6 +14,7 @@
 #include "gdpath/cli.h"
 #include "gdpath/data.h"
 #include "gdpath/optim.h"
+#include "gdpath/pool.h"
 #include "gdpath/preset.h"
 #include "gdpath/sweep.h"
 #include "gdpath/theme.h"
@@ -46,9 +47,14 @@ enum {
 	OPT_SPEED,
 	OPT_LIST,
 	OPT_SWEEP,
+	OPT_KS,
+	OPT_DS,
+	OPT_TRIALS,
+	OPT_TOL,
+	OPT_MAX_STEPS,
 	OPT_JOBS,
 	OPT_SHARD,
-	OPT_TOL,
+	OPT_MERGE,
 	OPT_ETA_RANGE,
 	OPT_ETA_COUNT,
 	OPT_RECORD,
@@ -92,9 +98,14 @@ static const struct option longopts[] = {
     {"speed", required_argument, NULL, OPT_SPEED},
     {"list", required_argument, NULL, OPT_LIST},
     {"sweep", required_argument, NULL, OPT_SWEEP},
+    {"ks", required_argument, NULL, OPT_KS},
+    {"ds", required_argument, NULL, OPT_DS},
+    {"trials", required_argument, NULL, OPT_TRIALS},
+    {"tol", required_argument, NULL, OPT_TOL},
+    {"max-steps", required_argument, NULL, OPT_MAX_STEPS},
     {"jobs", required_argument, NULL, OPT_JOBS},
     {"shard", required_argument, NULL, OPT_SHARD},
-    {"tol", required_argument, NULL, OPT_TOL},
+    {"merge", no_argument, NULL, OPT_MERGE},
     {"eta-range", required_argument, NULL, OPT_ETA_RANGE},
     {"eta-count", required_argument, NULL, OPT_ETA_COUNT},
     {"record", required_argument, NULL, OPT_RECORD},
@@ -169,23 +180,31 @@ void cli_usage(FILE *out)
 	      "                          many as fit in each frame)\n"
 	      "      --list WHAT         models, optimizers, activations, presets, themes, sweeps\n"
 	      "\n"
-	      "Sweeps (with --batch):\n"
-	      "      --sweep NAME        eta: step-size range test around 2/beta0^2 (--list sweeps)\n"
+	      "Sweeps (with --batch; one CSV row per cell or step size):\n"
+	      "      --sweep NAME        phase: success rate over a (k, d) grid ([OS19b] Fig. 2)\n"
+	      "                          eta: step-size range test around 2/beta0^2\n"
+	      "      --ks LIST, --ds LIST\n"
+	      "                          widths and dimensions: START:END[:STEP] or a,b,c\n"
+	      "                          (default 1:25 each)\n"
+	      "      --trials T          independent trials per cell (default 10)\n"
+	      "      --tol X             phase: success when |f-y|/|y| < X (default 0.0025);\n"
+	      "                          eta: converged when misfit/r0 <= X (default 1e-6)\n"
+	      "      --max-steps N       steps before a trial counts as failed (default 15000)\n"
 	      "      --eta-range LO:HI   eta: the step sizes' range (default 2/beta0^2 x 1/64..4)\n"
 	      "      --eta-count K       eta: how many step sizes, log-spaced (default 25)\n"
-	      "      --tol X             eta: misfit/r0 that counts as converged (default 1e-6)\n"
 	      "      --jobs N            threads (default: the number of cores); same output\n"
-	      "      --shard i/N         compute only shard i of N (every N-th row)\n"
+	      "      --shard i/N         compute only shard i of N (every N-th cell or row)\n"
+	      "      --merge FILE...     join the shards' CSVs into the single run's CSV\n"
 	      "\n"
 	      "Recordings:\n"
 	      "      --record FILE       write the session (options, seed, keys and their steps)\n"
 	      "      --replay FILE       play a recording back, step for step\n"
 	      "      --cast FILE         also write the screen as an asciicast v2 file\n"
-	      "\n"
 	      "  -h, --help              show this help and exit\n"
 	      "  -V, --version           show the version and exit\n"
 	      "\n"
-	      "Exit status: 0 done, 1 data or I/O error, 2 usage error, 3 the run diverged.\n"
+	      "Exit status: 0 done, 1 data or I/O error (or an unreadable --merge file), 2 usage\n"
+	      "error (or shards that do not match), 3 the run diverged.\n"
 	      "Keys in the visualizer: press ? for the list.\n",
 	      out);
 }
@@ -445,7 +464,8 @@ static int handle(int c, const char *arg, struct opts *o, char **cause)
 	case OPT_SPECTRUM_EVERY:
 		return want_long(c, arg, 0, 1000000000L, &rc->spectrum_every, cause);
 	case OPT_BATCH:
-		o->mode = MODE_BATCH;
+		if (o->mode != MODE_MERGE)
+			o->mode = MODE_BATCH;
 		return 0;
 	case OPT_STEPS:
 		return want_long(c, arg, 0, 1000000000000L, &o->steps, cause);
@@ -455,7 +475,8 @@ static int handle(int c, const char *arg, struct opts *o, char **cause)
 		o->output = arg;
 		return 0;
 	case OPT_SNAPSHOT:
-		o->mode = MODE_SNAPSHOT;
+		if (o->mode != MODE_MERGE)
+			o->mode = MODE_SNAPSHOT;
 		return 0;
 	case OPT_SIZE:
 		return parse_size_arg(arg, o, cause);
@@ -479,15 +500,27 @@ static int handle(int c, const char *arg, struct opts *o, char **cause)
 		}
 		o->sw.name = sweep_lookup(arg)->name;
 		return 0;
+	case OPT_KS:
+		return sweep_parse_list("ks", arg, 100000, o->sw.ks, SWEEP_MAX_VALUES, &o->sw.nk, cause);
+	case OPT_DS:
+		return sweep_parse_list("ds", arg, 100000, o->sw.ds, SWEEP_MAX_VALUES, &o->sw.nd, cause);
+	case OPT_TRIALS:
+		return want_long(c, arg, 1, 1000000, &o->sw.trials, cause);
+	case OPT_TOL:
+		if (parse_double(arg, &o->sw.tol) != 0 || !(o->sw.tol > 0 && o->sw.tol < 1)) {
+			*cause = xasprintf("--tol: '%s' is not a number strictly between 0 and 1", arg);
+			return -1;
+		}
+		return 0;
+	case OPT_MAX_STEPS:
+		return want_long(c, arg, 1, 1000000000L, &o->sw.max_steps, cause);
 	case OPT_JOBS:
-		if (want_long(c, arg, 1, 256, &l, cause) != 0)
+		if (want_long(c, arg, 1, POOL_MAX_JOBS, &l, cause) != 0)
 			return -1;
 		o->sw.jobs = (int)l;
 		return 0;
 	case OPT_SHARD:
 		return shard_parse(arg, &o->sw.shard, cause);
-	case OPT_TOL:
-		return want_double(c, arg, 0, 1, true, &o->sw.tol, cause);
 	case OPT_ETA_RANGE:
 		return parse_eta_range(arg, o, cause);
 	case OPT_ETA_COUNT:
@@ -500,6 +533,9 @@ static int handle(int c, const char *arg, struct opts *o, char **cause)
 			return -1;
 		}
 		*(c == OPT_RECORD ? &o->record : c == OPT_REPLAY ? &o->replay : &o->cast) = arg;
+		return 0;
+	case OPT_MERGE:
+		o->mode = MODE_MERGE;
 		return 0;
 	}
 	*cause = xasprintf("unhandled option %d", c);
@@ -514,25 +550,6 @@ static int unused(const struct opts *o, int c, bool used, const char *who, char 
 		return -1;
 	}
 	return 0;
-}
-
-/* Sweep options need --sweep; --sweep needs --batch; then the sweep checks its own. */
-static int validate_sweep(const struct opts *o, char **cause)
-{
-	static const int sweep_only[] = {OPT_JOBS, OPT_SHARD, OPT_TOL, OPT_ETA_RANGE, OPT_ETA_COUNT};
-	if (o->sw.name == NULL) {
-		for (size_t i = 0; i < sizeof sweep_only / sizeof sweep_only[0]; i++)
-			if (o->given[sweep_only[i]]) {
-				*cause = xasprintf("--%s: only with --sweep", optname(sweep_only[i]));
-				return -1;
-			}
-		return 0;
-	}
-	if (o->mode != MODE_BATCH) {
-		*cause = xstrdup("--sweep: only with --batch (in the visualizer, key E runs the range test)");
-		return -1;
-	}
-	return sweep_lookup(o->sw.name)->validate(o, cause);
 }
 
 /* --record and --cast write what the screen does: the visualizer or --snapshot; --replay
@@ -566,15 +583,58 @@ static int validate_record(const struct opts *o, char **cause)
 }
 
 /* Cross-option checks once everything is read. */
+/* --merge takes files and -o only; sweep options need --sweep; --sweep needs --batch. */
+static int validate_sweep(struct opts *o, char **cause)
+{
+	static const int sweep_only[] = {OPT_KS, OPT_DS, OPT_TRIALS, OPT_TOL, OPT_MAX_STEPS,
+					 OPT_JOBS, OPT_SHARD, OPT_ETA_RANGE, OPT_ETA_COUNT};
+	if (o->mode == MODE_MERGE) {
+		for (int c = 0; c < CLI_MAX_OPT; c++)
+			if (o->given[c] && c != OPT_MERGE && c != 'o') {
+				*cause = xasprintf("--merge: takes the shard files and -o FILE only, not --%s",
+						   optname(c));
+				return -1;
+			}
+		if (o->nmerge == 0) {
+			*cause = xstrdup("--merge: give the shard files to join");
+			return -1;
+		}
+		return 0;
+	}
+	if (o->sw.name == NULL) {
+		for (size_t i = 0; i < sizeof sweep_only / sizeof sweep_only[0]; i++)
+			if (o->given[sweep_only[i]]) {
+				*cause = xasprintf("--%s: only with --sweep", optname(sweep_only[i]));
+				return -1;
+			}
+		return 0;
+	}
+	if (o->mode != MODE_BATCH && o->given[OPT_SWEEP]) {
+		*cause = xstrdup("--sweep: only with --batch (the presets phase-softplus and phase-relu show the phase sweep live, key E the eta sweep)");
+		return -1;
+	}
+	if (strcmp(o->sw.name, "eta") != 0)
+		for (int c = OPT_ETA_RANGE; c <= OPT_ETA_COUNT; c++)
+			if (o->given[c]) {
+				*cause = xasprintf("--%s: only with --sweep eta", optname(c));
+				return -1;
+			}
+	return sweep_lookup(o->sw.name)->validate(o, cause);
+}
+
 static int validate(struct opts *o, char **cause)
 {
+	if (o->mode == MODE_MERGE || o->sw.name)
+		return validate_sweep(o, cause) || validate_record(o, cause) ? -1 : 0;
+	if (validate_sweep(o, cause) != 0)
+		return -1;
 	struct run_cfg *rc = &o->run;
 	const struct model_ops *m = rc->ops;
 	int k = rc->ocfg.kind;
 	char model[64], optim[64];
 	snprintf(model, sizeof model, "model %s", m->name);
 	snprintf(optim, sizeof optim, "optimizer %s", optim_name(k));
-	bool wide = m == &model_shallow_ops || m == &model_du_ops || m == &model_mlp_ops;
+	bool wide = m == &model_shallow_ops || m == &model_rf_ops || m == &model_du_ops || m == &model_mlp_ops;
 	if (unused(o, 'k', wide, model, cause) || unused(o, 'r', m == &model_lowrank_ops, model, cause) ||
 	    unused(o, OPT_DEPTH, m == &model_mlp_ops, model, cause) ||
 	    unused(o, OPT_TRAIN_OUTPUT, m == &model_shallow_ops, model, cause) ||
@@ -592,6 +652,10 @@ static int validate(struct opts *o, char **cause)
 			rc->mcfg.n = 0;
 		if (!o->given['d'])
 			rc->mcfg.d = 0;
+	}
+	if (rc->ops == &model_rf_ops && rc->init != INIT_RANDOM) {
+		*cause = xstrdup("--init: model rf draws its fixed W0 with the random init; only --init random");
+		return -1;
 	}
 	if (o->given['a'] && !rc->ops->has_act) {
 		*cause = xasprintf("--activation: model %s has no activation to choose", rc->ops->name);
@@ -613,7 +677,7 @@ static int validate(struct opts *o, char **cause)
 		*cause = xstrdup("--size: only with --snapshot (the visualizer uses the terminal's size)");
 		return -1;
 	}
-	return validate_sweep(o, cause) || validate_record(o, cause) ? -1 : 0;
+	return validate_record(o, cause);
 }
 
 int cli_parse(int argc, char **argv, struct opts *o, char **cause)
@@ -636,7 +700,7 @@ int cli_parse(int argc, char **argv, struct opts *o, char **cause)
 			print_version();
 			return 1;
 		}
-		batch |= c == OPT_BATCH;
+		batch |= c == OPT_BATCH || c == OPT_MERGE;
 		snapshot |= c == OPT_SNAPSHOT;
 		recorded |= c == OPT_RECORD || c == OPT_REPLAY;
 		if (c == OPT_PRESET && (preset = preset_lookup(optarg)) == NULL) {
@@ -688,7 +752,10 @@ int cli_parse(int argc, char **argv, struct opts *o, char **cause)
 		if (handle(c, optarg, o, cause) != 0)
 			return -1;
 	}
-	if (optind < argc) {
+	if (o->mode == MODE_MERGE) {
+		o->merge_files = argv + optind;
+		o->nmerge = (size_t)(argc - optind);
+	} else if (optind < argc) {
 		*cause = xasprintf("unexpected argument '%s'", argv[optind]);
 		return -1;
 	}

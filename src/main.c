@@ -56,6 +56,8 @@ int main(int argc, char **argv)
 		if (o.sw.name)
 			return sweep_lookup(o.sw.name)->batch(&o);
 		return batch_main(&o);
+	case MODE_MERGE:
+		return sweep_merge_main(&o);
 	case MODE_SNAPSHOT:
 		return snapshot_main(&o);
 	default: {

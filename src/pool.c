@@ -33,7 +33,7 @@ struct pool {
 	atomic_size_t done;
 	atomic_uchar *flags; /* n: index finished */
 	atomic_bool cancel;
-	bool quit;
+	bool quit, paused;
 };
 
 int pool_default_jobs(void)
@@ -54,7 +54,8 @@ static void *worker_main(void *arg)
 	blas_threads_single();
 	pthread_mutex_lock(&p->mu);
 	for (;;) {
-		while (!p->quit && (p->fn == NULL || p->next >= p->n || atomic_load(&p->cancel)))
+		while (!p->quit &&
+		       (p->fn == NULL || p->next >= p->n || p->paused || atomic_load(&p->cancel)))
 			pthread_cond_wait(&p->work_cv, &p->mu);
 		if (p->quit)
 			break;
@@ -119,6 +120,14 @@ void pool_cancel(struct pool *p)
 	while (p->running > 0)
 		pthread_cond_wait(&p->done_cv, &p->mu);
 	p->fn = NULL;
+	pthread_mutex_unlock(&p->mu);
+}
+
+void pool_pause(struct pool *p, bool paused)
+{
+	pthread_mutex_lock(&p->mu);
+	p->paused = paused;
+	pthread_cond_broadcast(&p->work_cv);
 	pthread_mutex_unlock(&p->mu);
 }
 

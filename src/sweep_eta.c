@@ -262,10 +262,19 @@ int eta_sweep_prepare(struct eta_sweep *s, const struct run *base, const struct 
 
 static int eta_validate(const struct opts *o, char **cause)
 {
+	static const char *const phase_only[] = {"ks", "ds", "trials", "max-steps", NULL};
 	int every = cli_opt_code("every");
 	if (every >= 0 && o->given[every]) {
 		*cause = xstrdup("--every: --sweep eta writes one row per step size");
 		return -1;
+	}
+	for (size_t i = 0; phase_only[i]; i++) {
+		int c = cli_opt_code(phase_only[i]);
+		if (c >= 0 && o->given[c]) {
+			*cause = xasprintf("--%s: --sweep eta does not use it (it is --sweep phase's)",
+					   phase_only[i]);
+			return -1;
+		}
 	}
 	if (o->run.ocfg.kind == OPT_FLOW) {
 		*cause = xstrdup("--optimizer flow: gradient flow has no step size to sweep");
@@ -292,12 +301,40 @@ static int eta_batch(const struct opts *o)
 			       isnan(o->sw.tol) ? ETA_SWEEP_DEFAULT_TOL : o->sw.tol, &cause)) == NULL)
 		goto fail;
 	status = EXIT_ERROR;
-	if (eta_sweep_prepare(s, base, &o->sw.shard, &cause) != 0 ||
-	    (pool = pool_new(o->sw.jobs, &cause)) == NULL || eta_sweep_start(s, pool, &cause) != 0)
-		goto fail;
-	pool_wait(pool, -1);
+	/* the output exists (as a temporary) before the work, so a bad path fails at once */
 	if (outfile_open(&of, o->output, &cause) != 0)
 		goto fail;
+	if (eta_sweep_prepare(s, base, &o->sw.shard, &cause) != 0 ||
+	    (pool = pool_new(o->sw.jobs, &cause)) == NULL)
+		goto fail;
+	sweep_catch_signals();
+	if (eta_sweep_start(s, pool, &cause) != 0)
+		goto fail;
+	struct sweep_progress prog;
+	sweep_progress_start(&prog, "eta");
+	while (!pool_wait(pool, 0.25)) {
+		if (sweep_interrupted())
+			break;
+		sweep_progress_show(&prog, pool_done(pool), s->k, "step sizes");
+	}
+	sweep_progress_end(&prog);
+	if (sweep_interrupted()) {
+		int sig = sweep_interrupted();
+		fprintf(stderr, "gdpath: interrupted after %zu of %zu step sizes; no CSV written\n",
+			pool_done(pool), s->k);
+		outfile_abort(&of);
+		eta_sweep_free(s);
+		pool_free(pool);
+		run_free(base);
+		return 128 + sig;
+	}
+	for (size_t i = 0; i < s->k; i++)
+		if (shard_owns(&o->sw.shard, i) && s->pt[i].verdict == ETA_FAILED && s->runs[i] &&
+		    s->runs[i]->status != RUN_FAILED) {
+			cause = xasprintf("the run at eta %g could not be set up (out of memory?)",
+					  s->pt[i].eta);
+			goto fail;
+		}
 	eta_sweep_write_csv(of.f, s, base, &o->sw.shard);
 	if (outfile_commit(&of, &cause) != 0)
 		goto fail;

@@ -16,6 +16,8 @@
 #include "gdpath/panel.h"
 #include "gdpath/panel_eta.h"
 #include "gdpath/panel_param.h"
+#include "gdpath/panel_phase.h"
+#include "gdpath/phase_live.h"
 #include "gdpath/run.h"
 #include "gdpath/theory.h"
 #include "gdpath/track.h"
@@ -104,7 +106,8 @@ static void model_line(const struct run *r, char *buf, size_t len)
 	if (m->ops->has_act && m->ops != &model_glm_ops)
 		o += snprintf(buf + o, len - (size_t)o, " %s", act_name(mc->act));
 	o += snprintf(buf + o, len - (size_t)o, "  n=%zu d=%zu", m->n, mc->d);
-	if (m->ops == &model_shallow_ops || m->ops == &model_du_ops || m->ops == &model_mlp_ops)
+	if (m->ops == &model_shallow_ops || m->ops == &model_rf_ops || m->ops == &model_du_ops ||
+	    m->ops == &model_mlp_ops)
 		o += snprintf(buf + o, len - (size_t)o, " %s=%zu", m->ops == &model_du_ops ? "m" : "k",
 			      mc->k);
 	if (m->ops == &model_lowrank_ops)
@@ -134,6 +137,22 @@ static void panel_info(struct canvas *c, const struct app *a, int x, int y, int 
 	model_line(r, ml, sizeof ml);
 	LINE(ROLE_TITLE, "%s", ml);
 	/* Most important first: a small terminal shows only the top lines. */
+	if (a->phase) {
+		const struct phase_live *pl = a->phase;
+		const struct phase_cfg *pc = &pl->pr->cfg;
+		double yn = 0;
+		for (size_t i = 0; i < r->m->n; i++)
+			yn += r->data->y[i] * r->data->y[i];
+		LINE(ROLE_MARK, "trial %u/%u of k=%zu d=%zu (kd=%zu): misfit/%sy%s=%s, stop below %s or at step %ld",
+		     pl->trial + 1, pc->trials, r->m->cfg.k, r->m->cfg.d, r->m->cfg.k * r->m->cfg.d,
+		     s->norm, s->norm, num(t->cur.residual / sqrt(yn), b1, sizeof b1),
+		     num(pc->tol, b2, sizeof b2), pc->max_steps);
+	}
+	if (r->m->ops == &model_rf_ops && r->nextras >= 2)
+		LINE(ROLE_TEXT, "%smin(%s%s%s)=%s: v fits y exactly iff > 0 ((3.1), Thm 3.2)  k/n=%s",
+		     s->lambda, a->ascii ? "Phi" : "Φ", a->ascii ? "Phi" : "Φ", a->ascii ? "^T" : "ᵀ",
+		     num(r->extras[0], b1, sizeof b1),
+		     num((double)r->m->cfg.k / (double)r->m->n, b2, sizeof b2));
 	/* Model-specific quantities. */
 	if (r->m->ops == &model_du_ops && r->nextras >= 4) {
 		LINE(ROLE_TEXT, "%smin(H(k)) = %s%s = %s   %s0 = %s", s->lambda, s->alpha, s->sq,
@@ -351,7 +370,23 @@ void view_draw(struct canvas *c, const struct app *a)
 	}
 	int body = h - 2;
 	bool param = panel_param_shown(a, w, h);
-	if (param && w >= PANEL_PARAM_MIN_COLS && h >= PANEL_PARAM_MIN_ROWS) {
+	if (a->phase) {
+		/* the phase presets: the trial shown on the left, the map filling in on the right */
+		int big = w >= 120 && h >= 36;
+		int lw = w / 2, rw = w - lw - 2;
+		int ph = panel_phase_rows(a);
+		if (ph > body - 5)
+			ph = body - 5;
+		if (big) {
+			int th = body / 2;
+			panel_misfit(c, a, 0, 0, lw, th);
+			panel_loss(c, a, 0, th, lw, body - th);
+		} else {
+			panel_misfit(c, a, 0, 0, lw, body);
+		}
+		panel_phase(c, a, lw + 2, 0, rw, ph);
+		panel_info(c, a, lw + 2, ph + 1, rw, body - ph - 1, big);
+	} else if (param && w >= PANEL_PARAM_MIN_COLS && h >= PANEL_PARAM_MIN_ROWS) {
 		/* misfit | parameter space | loss over per-layer paths | model */
 		int cw = w / 3, th = body / 2, lw = w / 2;
 		panel_misfit(c, a, 0, 0, cw, th);

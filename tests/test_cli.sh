@@ -217,6 +217,8 @@ for i in 1 2 3; do
 done
 check "sweep eta: three shards hold the whole run's rows" sh -c 'a=$1; shift; for f in "$@"; do grep -v "^#" "$f" | tail -n +2; done | sort >"$a.u"; grep -v "^#" "$a" | tail -n +2 | sort | cmp -s - "$a.u"' _ "$TMP/eta.all" "$TMP/eta.s1" "$TMP/eta.s2" "$TMP/eta.s3"
 check "sweep eta: a shard says so" grep -q '^# shard: 2/3$' "$TMP/eta.s2"
+"$GDPATH" --merge "$TMP/eta.s3" "$TMP/eta.s1" "$TMP/eta.s2" >"$TMP/eta.m" 2>"$TMP/err"
+check "sweep eta: --merge of the shards is the whole run, byte for byte" cmp -s "$TMP/eta.m" "$TMP/eta.all"
 run_gdpath --batch --sweep eta --preset fig1 --eta-range 0.1:0.5 --eta-count 3 --steps 50
 check "sweep eta: --eta-range, --eta-count, --steps" sh -c 'grep -q "^# steps: 50$" "$1" && grep -v "^#" "$1" | tail -n +2 | cut -d, -f1 | tr "\n" " " | awk "{m=\$2-sqrt(0.05); if(m<0)m=-m; exit !(NF==3&&\$1==0.1&&\$3==0.5&&m<1e-12)}"' _ "$TMP/out"
 expect_fail "sweep: unknown name" 2 "--sweep: unknown sweep 'nosuch'" --batch --sweep nosuch

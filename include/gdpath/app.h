@@ -76,6 +76,9 @@ struct app {
 	double rate_t0;             /* start of the current rate window */
 	long rate_steps;            /* steps in it */
 	double speed;               /* steps per second at most (0: unlimited); ui.c paces */
+
+	struct phase_live *phase;   /* the live phase diagram (phase presets), or NULL */
+	size_t phase_seen;          /* trials the pool had finished at the last look */
 };
 
 /* Build the first run from o. -1 with *cause and *status (exit status) on failure. */
@@ -101,6 +104,9 @@ bool app_poll(struct app *a);
 
 /* Recompute the parameter-space plane of the active run (proj.h) after steps or keys. */
 void app_update_planes(struct app *a);
+/* True once after work in the background (the phase sweep's pool) changed what the view
+ * shows, so a screen whose runs are idle still redraws. */
+bool app_take_changed(struct app *a);
 
 /* The run keys act on. */
 struct run *app_active(const struct app *a);
