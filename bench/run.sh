@@ -317,3 +317,10 @@ if [ -n "$tnp" ]; then
 else
 	echo "   peer: NumPy not available (/usr/bin/python3 with numpy)"
 fi
+# CPU seconds (user + system) tell less about the load of a shared machine than wall times
+if [ -x /usr/bin/time ]; then
+	cpu() { /usr/bin/time -f '%U %S' "$@" 2>&1 >/dev/null | tail -n 1 | awk '{ printf "%.3f", $1 + $2 }'; }
+	printf '   %-42s %10s\n' "CPU time, gdpath --jobs 1" "$(cpu "$G" --batch --sweep eta --preset softplus --jobs 1) s"
+	[ -n "$tnp" ] && printf '   %-42s %10s\n' "CPU time, NumPy (with interpreter start)" \
+		"$(OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 cpu /usr/bin/python3 "$S/bench/range_test_numpy.py") s"
+fi
