@@ -92,6 +92,6 @@ void panel_eta(struct canvas *c, const struct app *a, int x, int y, int w, int h
 		struct plot below = p;
 		below.ay++;
 		below.ah--;
-		plot_legend(&below, e, 4, PLOT_SE);
+		plot_legend(&below, e, 4, plot_legend_corner(&below, e, 4));
 	}
 }

@@ -173,7 +173,7 @@ void panel_param(struct canvas *c, const struct app *a, int x, int y, int w, int
 		struct plot below = p;
 		below.ay++;
 		below.ah--;
-		plot_legend(&below, e, n, PLOT_SE);
+		plot_legend(&below, e, n, plot_legend_corner(&below, e, n));
 	}
 	/* how far the path strays from the line along u */
 	if (p.aw >= 30) {

@@ -145,6 +145,10 @@ struct plot_legend_entry {
  * what is under it, so draw it last. Texts are cut and entries dropped to fit. */
 void plot_legend(struct plot *p, const struct plot_legend_entry *e, int n, enum plot_corner corner);
 
+/* The corner where plot_legend(p, e, n, corner) would cover the fewest drawn cells (ties: SE,
+ * NE, SW, NW in that order). It composes the canvas to look, so call it after the data. */
+enum plot_corner plot_legend_corner(struct plot *p, const struct plot_legend_entry *e, int n);
+
 /* The line style that tells a role apart without colour (see above). */
 enum canvas_style plot_role_style(int role);
 
