@@ -297,6 +297,7 @@ long app_advance(struct app *a, long max_steps, double budget)
 			run_step(a->run[i]);
 			if (phase_check(a)) {
 				steps++;
+				a->ticks++;
 				goto phase_moved;
 			}
 			after_step(a, i);
@@ -311,7 +312,7 @@ long app_advance(struct app *a, long max_steps, double budget)
 		if (budget > 0 && now() - t0 >= budget)
 			break;
 	}
-phase_moved:
+phase_moved:; /* a label before a declaration needs a statement in C11 (clang) */
 	/* Steps per wall-clock second over windows of half a second or more (so --speed's
 	 * pacing shows as it is); a pause starts a new window. */
 	double t1 = now();
