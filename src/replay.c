@@ -361,6 +361,10 @@ int session_tui(const struct opts *o, int nargs, char *const *args)
 	}
 	a.deterministic = o->record != NULL || o->replay != NULL;
 	a.recording = o->record != NULL || o->replay != NULL; /* K means a mark in both */
+	if (o->replay && tty && (tw < rc.cols || th < rc.rows))
+		/* on screen too (until the first recorded key replaces it): it cannot match */
+		app_message(&a, true, "recorded at %dx%d, this terminal is %dx%d: the screens differ",
+			    rc.cols, rc.rows, tw, th);
 	if (o->record && (s.rec = recorder_open(o->record, nargs, args, tw, th, &cause)) == NULL)
 		goto fail;
 	if (o->cast && (s.cast = cast_open(o->cast, o->replay ? rc.cols : tw, o->replay ? rc.rows : th,

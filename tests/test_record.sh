@@ -174,7 +174,7 @@ fi
 
 # --- a smaller terminal: what fits is drawn, and it says so ------------------------------
 session 80 24 "'$GDPATH' --replay rec.rec 2>err.txt"
-if wait_for 'misfit'; then
+if wait_for 'recorded at 100x30, this terminal is 80x24'; then
 	keys q
 	if wait_for '^EXIT=0' && grep -q 'recorded on a 100x30 terminal and this one is 80x24' "$TMP/err.txt"; then
 		ok "replay on a smaller terminal says so"
