@@ -104,11 +104,13 @@ step_of() { printf '%s\n' "$SCREEN" | sed -n 's/^ model .* │ step \([0-9]*\) �
 past() { s=$(step_of); [ -n "$s" ] && [ "$s" -ge "$1" ]; }
 same_as() { [ "$SCREEN" = "$(cat "$1")" ]; }
 
-# --- record: a key, a mark with a caption, a pause ---------------------------------------
+# --- record: keys (η, the range test), a mark with a caption, a pause ---------------------
 session 100 30 "'$GDPATH' --preset fig1 --record rec.rec --cast rec.cast"
 if wait_until past 20; then
 	keys +
 	wait_for 'η = 0.4' >/dev/null
+	keys E # the range test: recorded, it completes before the key returns
+	wait_for 'range test (25/25)' >/dev/null
 	keys K
 	wait_for 'mark 1 caption' >/dev/null
 	keys -l 'look here'
