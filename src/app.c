@@ -243,7 +243,7 @@ long app_advance(struct app *a, long max_steps, double budget)
 		if (budget > 0 && now() - t0 >= budget)
 			break;
 	}
-phase_moved:
+phase_moved:;
 	/* Steps per wall-clock second over windows of half a second or more (so --speed's
 	 * pacing shows as it is); a pause starts a new window. */
 	double t1 = now();
