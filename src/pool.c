@@ -52,7 +52,8 @@ static void *worker_main(void *arg)
 {
 	struct worker *w = arg;
 	struct pool *p = w->p;
-	blas_threads_single();
+	/* (BLAS was set to one thread by pool_new, before any worker exists: the setting is
+	 * process-wide, and changing it while products run is not safe) */
 	pthread_mutex_lock(&p->mu);
 	for (;;) {
 		while (!p->quit &&
