@@ -286,9 +286,9 @@ else
 	fi
 fi
 
-# --- 4. the step-size range test ----------------------------------------------------------
+# --- 5. the step-size range test (4 is bench/phase.sh) ----------------------------------------------------------
 echo
-echo "4. Step-size range test (issue 13): gdpath --batch --sweep eta --preset softplus, the"
+echo "5. Step-size range test (issue 13): gdpath --batch --sweep eta --preset softplus, the"
 echo "   default test (25 step sizes x 200 steps, shallow softplus net n=100 d=k=20), median"
 echo "   of 5 wall times; peers: the same sweep in NumPy on one core (bench/range_test_numpy.py),"
 echo "   and gdpath itself on one thread (--jobs 1)."

@@ -312,7 +312,7 @@ long app_advance(struct app *a, long max_steps, double budget)
 		if (budget > 0 && now() - t0 >= budget)
 			break;
 	}
-phase_moved:; /* a label before a declaration needs a statement in C11 (clang) */
+phase_moved:;
 	/* Steps per wall-clock second over windows of half a second or more (so --speed's
 	 * pacing shows as it is); a pause starts a new window. */
 	double t1 = now();
@@ -586,13 +586,33 @@ static int next_preset(struct app *a)
 	run_cfg_default(&o.run);
 	o.run.seed = seed;
 	o.preset = p->name;
+	/* a preset starts from the defaults: no sweep, nothing "given" on a command line */
+	int jobs = o.sw.jobs;
+	memset(&o.sw, 0, sizeof o.sw);
+	o.sw.tol = NAN;
+	o.sw.jobs = jobs;
+	shard_whole(&o.sw.shard);
+	memset(o.given, 0, sizeof o.given);
 	p->apply(&o);
+	struct phase_live *pl = NULL;
+	if (o.sw.name) {
+		char *cause = NULL;
+		if ((pl = phase_live_new(&o, &o.run, &cause)) == NULL) {
+			app_message(a, true, "%s", cause);
+			free(cause);
+			return APP_REDRAW;
+		}
+	}
 	struct opts old = a->base;
 	a->base = o;
 	if (rebuild(a) != 0) {
 		a->base = old;
+		phase_live_free(pl);
 		return APP_REDRAW;
 	}
+	phase_live_free(a->phase);
+	a->phase = pl;
+	a->phase_seen = 0;
 	app_message(a, false, "preset %s: %s", p->name, p->summary);
 	return APP_REDRAW | APP_RELAYOUT;
 }

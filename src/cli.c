@@ -141,7 +141,8 @@ void cli_usage(FILE *out)
 	      "loss against its guaranteed rate, and per-layer path lengths.\n"
 	      "\n"
 	      "Model and data:\n"
-	      "  -m, --model NAME        linear, glm, lowrank, shallow, du, mlp (default linear)\n"
+	      "  -m, --model NAME        linear, glm, lowrank, shallow, rf, du, mlp (default\n"
+	      "                          linear)\n"
 	      "  -n, --samples N         number of data points n\n"
 	      "  -d, --dim D             input dimension d (matrix side for lowrank)\n"
 	      "  -k, --width K           hidden units k (m for du, layer width for mlp)\n"
@@ -178,10 +179,11 @@ void cli_usage(FILE *out)
 	      "      --fps N             redraws per second at most (default 30)\n"
 	      "      --speed N           optimizer steps per second at most (default 60; 0: as\n"
 	      "                          many as fit in each frame)\n"
-	      "      --list WHAT         models, optimizers, activations, presets, themes, sweeps\n"
+	      "      --list WHAT         models, optimizers, activations, presets, themes,\n"
+	      "                          sweeps\n"
 	      "\n"
 	      "Sweeps (with --batch; one CSV row per cell or step size):\n"
-	      "      --sweep NAME        phase: success rate over a (k, d) grid ([OS19b] Fig. 2)\n"
+	      "      --sweep NAME        phase: the success rate over (k, d), [OS19b] Fig. 2\n"
 	      "                          eta: step-size range test around 2/beta0^2\n"
 	      "      --ks LIST, --ds LIST\n"
 	      "                          widths and dimensions: START:END[:STEP] or a,b,c\n"
@@ -203,8 +205,8 @@ void cli_usage(FILE *out)
 	      "  -h, --help              show this help and exit\n"
 	      "  -V, --version           show the version and exit\n"
 	      "\n"
-	      "Exit status: 0 done, 1 data or I/O error (or an unreadable --merge file), 2 usage\n"
-	      "error (or shards that do not match), 3 the run diverged.\n"
+	      "Exit status: 0 done, 1 data or I/O error (or an unreadable --merge file),\n"
+	      "2 usage error (or shards that do not match), 3 the run diverged.\n"
 	      "Keys in the visualizer: press ? for the list.\n",
 	      out);
 }
@@ -232,7 +234,7 @@ static int print_list(const char *what, char **cause)
 			printf("%s\n", act_name(i));
 	} else if (strcmp(what, "presets") == 0) {
 		for (size_t i = 0; i < preset_count(); i++)
-			printf("%-11s %s\n", preset_at(i)->name, preset_at(i)->summary);
+			printf("%-14s %s\n", preset_at(i)->name, preset_at(i)->summary);
 	} else if (strcmp(what, "options") == 0) {
 		/* not in --help: for the documentation tests */
 		for (size_t i = 0; longopts[i].name; i++)
@@ -688,7 +690,7 @@ int cli_parse(int argc, char **argv, struct opts *o, char **cause)
 	/* Pass 1: --help, --version, and the preset. Then the user's config file, then the
 	 * preset, then pass 2: each later source overrides the earlier ones. */
 	const struct preset *preset = NULL;
-	bool batch = false, snapshot = false, recorded = false;
+	bool batch = false, snapshot = false, merge = false, recorded = false;
 	opterr = 0;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
@@ -700,7 +702,8 @@ int cli_parse(int argc, char **argv, struct opts *o, char **cause)
 			print_version();
 			return 1;
 		}
-		batch |= c == OPT_BATCH || c == OPT_MERGE;
+		batch |= c == OPT_BATCH;
+		merge |= c == OPT_MERGE;
 		snapshot |= c == OPT_SNAPSHOT;
 		recorded |= c == OPT_RECORD || c == OPT_REPLAY;
 		if (c == OPT_PRESET && (preset = preset_lookup(optarg)) == NULL) {
@@ -708,13 +711,17 @@ int cli_parse(int argc, char **argv, struct opts *o, char **cause)
 			return -1;
 		}
 	}
+	if (merge && (batch || snapshot)) {
+		*cause = xasprintf("--merge: not with %s", batch ? "--batch" : "--snapshot");
+		return -1;
+	}
 	if (batch && snapshot) {
 		*cause = xstrdup("--batch and --snapshot: choose one");
 		return -1;
 	}
 	/* The config file holds the user's defaults for the visualizer; --batch and --snapshot
 	 * output depends on the command line alone, so scripts and docs are reproducible. */
-	char *conf = batch || snapshot || recorded ? NULL : userconf_path();
+	char *conf = batch || snapshot || merge || recorded ? NULL : userconf_path();
 	int conf_rc = conf ? userconf_apply_flags(o, conf, preset ? USERCONF_SKIP_PRESET : 0, cause) : 0;
 	free(conf);
 	if (conf_rc != 0)

@@ -47,7 +47,9 @@ struct phase_live *phase_live_new(const struct opts *o, struct run_cfg *rc, char
 		return NULL;
 	}
 	pl->last_outcome = -1;
-	if ((pl->pr = phase_run_new(&c, &o->sw.shard, o->sw.jobs, cause)) == NULL ||
+	/* one core fewer by default: the main thread steps the trial shown and reads keys */
+	int jobs = o->sw.jobs > 0 ? o->sw.jobs : pool_default_jobs() > 1 ? pool_default_jobs() - 1 : 1;
+	if ((pl->pr = phase_run_new(&c, &o->sw.shard, jobs, cause)) == NULL ||
 	    phase_run_start(pl->pr, cause) != 0) {
 		phase_live_free(pl);
 		return NULL;

@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
@@ -51,7 +52,8 @@ static void *worker_main(void *arg)
 {
 	struct worker *w = arg;
 	struct pool *p = w->p;
-	blas_threads_single();
+	/* (BLAS was set to one thread by pool_new, before any worker exists: the setting is
+	 * process-wide, and changing it while products run is not safe) */
 	pthread_mutex_lock(&p->mu);
 	for (;;) {
 		while (!p->quit &&
@@ -175,6 +177,11 @@ int pool_start(struct pool *p, size_t n, pool_fn fn, void *ctx, char **cause)
 	p->running = 0;
 	atomic_store(&p->done, 0);
 	atomic_store(&p->cancel, false);
+	/* Workers block every signal, so handlers (the screen's self-pipe, a sweep's
+	 * interrupt flag) run on the caller's thread. */
+	sigset_t all, old;
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
 	while (p->started < p->jobs) {
 		struct worker *w = &p->w[p->started];
 		w->p = p;
@@ -185,11 +192,13 @@ int pool_start(struct pool *p, size_t n, pool_fn fn, void *ctx, char **cause)
 				break; /* run on the threads there are */
 			p->fn = NULL;
 			pthread_mutex_unlock(&p->mu);
+			pthread_sigmask(SIG_SETMASK, &old, NULL);
 			*cause = xasprintf("cannot start a thread: %s", strerror(e));
 			return -1;
 		}
 		p->started++;
 	}
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	pthread_cond_broadcast(&p->work_cv);
 	pthread_mutex_unlock(&p->mu);
 	return 0;

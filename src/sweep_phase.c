@@ -86,6 +86,24 @@ int phase_cfg_from_opts(const struct opts *o, struct phase_cfg *c, char **cause)
 				   act_name(c->act));
 		return -1;
 	}
+	/* the largest trial must fit in memory once per thread */
+	size_t kmax = 0, dmax = 0;
+	for (size_t i = 0; i < c->nk; i++)
+		kmax = c->ks[i] > kmax ? c->ks[i] : kmax;
+	for (size_t i = 0; i < c->nd; i++)
+		dmax = c->ds[i] > dmax ? c->ds[i] : dmax;
+	struct model_cfg big = {.n = c->n, .d = dmax, .k = kmax, .act = c->act, .gamma = 0};
+	int jobs = o->sw.jobs > 0 ? o->sw.jobs : pool_default_jobs();
+	double need = (model_estimate_bytes(c->ops, &big) + 8.0 * (double)c->n * (double)c->n * 2) *
+		      jobs,
+	       have = mem_physical();
+	if (have > 0 && need > 0.75 * have) {
+		char a[32], b[32];
+		*cause = xasprintf("--ks/--ds: a trial at k = %zu, d = %zu, n = %zu on %d threads needs about %s; this machine has %s",
+				   kmax, dmax, c->n, jobs, fmt_bytes(need, a, sizeof a),
+				   fmt_bytes(have, b, sizeof b));
+		return -1;
+	}
 	double cells = (double)c->nk * (double)c->nd;
 	if (cells * c->trials > 1e8) {
 		*cause = xasprintf("--trials: %.3g trials in all is more than a sweep runs (1e8)",

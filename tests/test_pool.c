@@ -23,7 +23,7 @@ enum { N = 1000 };
 struct counts {
 	int runs[N];
 	uint64_t val[N];
-	int max_worker;
+	int worker[N]; /* which worker ran index i */
 };
 
 /* Some work whose result depends on the index alone. */
@@ -35,8 +35,7 @@ static void work(void *ctx, size_t i, int worker)
 	for (int r = 0; r < (int)(i % 13) * 50; r++)
 		h = pool_seed(h, 1, 2, 3, 4);
 	c->val[i] = h;
-	if (worker > c->max_worker)
-		c->max_worker = worker; /* racy but only ever grows; read after the join */
+	c->worker[i] = worker;
 }
 
 static void run_jobs(int jobs, struct counts *c)
@@ -66,8 +65,10 @@ static void test_every_index_once(void **state)
 		assert_int_equal(b->runs[i], 1);
 	}
 	assert_memory_equal(a->val, b->val, sizeof a->val);
-	assert_int_equal(a->max_worker, 0);
-	assert_true(b->max_worker < 3);
+	for (size_t i = 0; i < N; i++) {
+		assert_int_equal(a->worker[i], 0);
+		assert_true(b->worker[i] >= 0 && b->worker[i] < 3);
+	}
 	free(a);
 	free(b);
 }
