@@ -33,15 +33,17 @@ wait_for() { wait_until has "$1"; }
 dump() { printf '%s\n' "$SCREEN" | sed 's/^/  | /'; }
 alive() { tm has-session -t s 2>/dev/null; }
 gone() { ! alive; }
-launch() { # ARGS...: gdpath alone in a fresh 80×24 session
+launch() { # COLS ARGS...: gdpath alone in a fresh COLS×24 session
+	cols=$1
+	shift
 	tm kill-session -t s >/dev/null 2>&1
-	tm new-session -d -s s -x 80 -y 24 \
+	tm new-session -d -s s -x "$cols" -y 24 \
 		"env -u NO_COLOR TERM=xterm-256color LANG=C.UTF-8 LC_ALL=C.UTF-8 XDG_CONFIG_HOME='$TMP/none' '$GDPATH' $*" \; \
 		set-option -g status off
 }
 SMALL="-n 12 --ks 2:6:2 --ds 2,5 --trials 2 --max-steps 3000"
 
-launch --preset phase-softplus $SMALL
+launch 120 --preset phase-softplus $SMALL
 if wait_for "success rate: 6/6 cells"; then
 	ok "the map fills in to 6/6 cells"
 else
@@ -51,9 +53,15 @@ check "legend with the scale, the n = kd curve and the shown cell" has "·0 ░<
 check "the curve and the marker are named" sh -c 'printf "%s\n" "$1" | grep -q "│ n = kd" && printf "%s\n" "$1" | grep -q "◆ shown"' _ "$SCREEN"
 check "the trial shown is named in the model panel" has "trial [0-9]/2 of k=[0-9]* d=[0-9]*"
 check "the d axis is labelled" sh -c 'printf "%s\n" "$1" | grep -Eq "^.* k +2 +5"' _ "$SCREEN"
+if wait_for "every cell shown"; then
+	# the shown trial is compared with the sweep's run of it when that one is done
+	check "the trials shown never disagree with the sweep's own runs" sh -c '! printf "%s\n" "$1" | grep -q "run differs"' _ "$SCREEN"
+else
+	not_ok "every trial is shown in the end" "$(dump)"
+fi
 
 # a big grid: keys while the pool is busy
-launch --preset phase-relu
+launch 80 --preset phase-relu
 wait_for "success rate: 0/144 cells" || wait_for "success rate: [0-9]*/144 cells"
 tm send-keys -t s ' '
 if wait_for "│ paused │"; then ok "space pauses while the sweep runs"; else not_ok "space pauses while the sweep runs" "$(dump)"; fi
@@ -62,8 +70,8 @@ if wait_for "theme"; then ok "t changes the theme while the sweep runs"; else no
 tm send-keys -t s q
 if wait_until gone; then ok "q quits at once with the pool busy"; else not_ok "q quits at once with the pool busy" "$(dump)"; fi
 
-# mono and ASCII: the scale by glyphs alone, no colour escapes
-launch --preset phase-softplus $SMALL --theme mono --ascii
+# mono and ASCII at 80×24: the scale by glyphs alone, no colour escapes
+launch 80 --preset phase-softplus $SMALL --theme mono --ascii
 if wait_for "success rate: 6/6 cells"; then
 	ok "ASCII: the map fills in"
 else
