@@ -21,10 +21,7 @@ jobs_opt=
 sweep() { # NAME ARGS...
 	name=$1
 	shift
-	s0=$(date +%s)
 	"$G" --batch --sweep phase -n 100 --trials "$TRIALS" $jobs_opt "$@" -o "$T/$name.csv"
-	s1=$(date +%s)
-	echo $((s1 - s0)) >"$T/$name.secs"
 }
 sweep softplus -a softplus --ks "$KS" --ds "$DS"
 sweep relu -a relu --ks "$KS" --ds "$DS"
@@ -58,14 +55,14 @@ Grid: k = $KS, d = $DS, $TRIALS trials a cell, n = 100, seed 1.
 \`\`\`
 $(map softplus)
 \`\`\`
-$(total softplus) fitted; $(cat "$T/softplus.secs") s.
+$(total softplus) fitted.
 
 ## ReLU, W trained (η = 0.1)
 
 \`\`\`
 $(map relu)
 \`\`\`
-$(total relu) fitted; $(cat "$T/relu.secs") s.
+$(total relu) fitted.
 
 ## Random features, v trained (W fixed at W0), softplus
 

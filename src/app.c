@@ -165,16 +165,27 @@ static bool phase_check(struct app *a)
 	if (pl == NULL || a->nruns != 1 || !phase_live_trial_over(pl, a->run[0], &outcome))
 		return false;
 	const struct run_cfg *was = &a->run[0]->cfg;
-	char what[128];
-	snprintf(what, sizeof what, "k=%zu d=%zu trial %u: %s at step %ld", was->mcfg.k,
-		 was->mcfg.d, pl->trial + 1,
-		 outcome == PHASE_SUCCESS    ? "fitted"
-		 : outcome == PHASE_DIVERGED ? "diverged"
-					     : "not fitted",
-		 a->run[0]->step);
+	char what[160];
+	int o = snprintf(what, sizeof what, "k=%zu d=%zu trial %u: %s at step %ld", was->mcfg.k,
+			 was->mcfg.d, pl->trial + 1,
+			 outcome == PHASE_SUCCESS    ? "fitted"
+			 : outcome == PHASE_DIVERGED ? "diverged"
+						     : "not fitted",
+			 a->run[0]->step);
+	/* the sweep ran the same trial from the same seed: say whether it agrees (it must,
+	 * unless keys changed the run shown) */
+	size_t idx = pl->cur * pl->pr->cfg.trials + pl->trial;
+	bool warn = false;
+	if (pool_is_done(pl->pr->pool, idx) && pl->pr->cfg.ops != &model_rf_ops) {
+		const struct phase_trial *t = &pl->pr->tr[idx];
+		bool same = t->outcome == outcome && t->steps == a->run[0]->step;
+		warn = !same;
+		snprintf(what + o, sizeof what - (size_t)o, "%s", same ? " (the sweep's run agrees)"
+								       : " (the sweep's run differs)");
+	}
 	if (!phase_live_next(pl)) {
 		a->meta[0].halted = true;
-		app_message(a, false, "%s; every cell shown", what);
+		app_message(a, warn, "%s; every cell shown", what);
 		return true;
 	}
 	struct run_cfg next;
@@ -186,7 +197,7 @@ static bool phase_check(struct app *a)
 		a->meta[0].halted = true;
 		return true;
 	}
-	app_message(a, false, "%s", what);
+	app_message(a, warn, "%s", what);
 	return true;
 }
 
@@ -331,7 +342,8 @@ phase_moved:;
 	for (int i = 0; i < a->nruns; i++)
 		run_update_extras(a->run[i]);
 	app_update_planes(a);
-	if (!a->paused && all_done(a)) {
+	/* (the phase presets: not while the sweep still fills the map, which must be drawn) */
+	if (!a->paused && all_done(a) && !(a->phase && !pool_wait(a->phase->pr->pool, 0))) {
 		a->paused = true;
 		bool bad = false;
 		for (int i = 0; i < a->nruns; i++)

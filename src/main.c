@@ -23,7 +23,10 @@ int main(int argc, char **argv)
 	setlocale(LC_ALL, "");
 	setlocale(LC_NUMERIC, "C");
 	gsl_set_error_handler_off();
-	blas_threads_single();
+	/* BLAS threads follow the size of each model's products (blas.h): one thread for
+	 * small ones, where threads only cost. The count depends only on the sizes and the
+	 * machine, so the same options give the same bits. */
+	blas_set_threads(0);
 	struct opts o;
 	char *cause = NULL;
 	/* The options as given, for a recording: getopt_long reorders argv. */

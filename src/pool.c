@@ -52,8 +52,8 @@ static void *worker_main(void *arg)
 {
 	struct worker *w = arg;
 	struct pool *p = w->p;
-	/* (BLAS was set to one thread by pool_new, before any worker exists: the setting is
-	 * process-wide, and changing it while products run is not safe) */
+	/* (BLAS was pinned to one thread by pool_new, before any worker exists: the setting
+	 * is process-wide, and changing it while products run is not safe) */
 	pthread_mutex_lock(&p->mu);
 	for (;;) {
 		while (!p->quit &&
@@ -104,7 +104,8 @@ struct pool *pool_new(int jobs, char **cause)
 	pthread_condattr_destroy(&ca);
 	atomic_init(&p->done, 0);
 	atomic_init(&p->cancel, false);
-	blas_threads_single();
+	/* one BLAS thread per worker, pinned (blas.h) while the pool lives */
+	blas_set_threads(1);
 	return p;
 }
 
@@ -155,6 +156,7 @@ void pool_free(struct pool *p)
 	free(p->flags);
 	free(p->w);
 	free(p);
+	blas_set_threads(0); /* automatic again */
 }
 
 int pool_start(struct pool *p, size_t n, pool_fn fn, void *ctx, char **cause)

@@ -105,8 +105,8 @@ int phase_cfg_from_opts(const struct opts *o, struct phase_cfg *c, char **cause)
 		return -1;
 	}
 	double cells = (double)c->nk * (double)c->nd;
-	if (cells * c->trials > 1e8) {
-		*cause = xasprintf("--trials: %.3g trials in all is more than a sweep runs (1e8)",
+	if (cells * c->trials > 1e7) {
+		*cause = xasprintf("--trials: %.3g trials in all is more than a sweep runs (1e7)",
 				   cells * c->trials);
 		return -1;
 	}

@@ -20,8 +20,8 @@
  * Rules for work(): write only to per-index (or per-worker: 0 ≤ worker < pool_jobs(p))
  * memory; allocate per worker or per index, not shared; the result of index i must depend
  * on i alone (seed random streams from i, e.g. with pool_seed()). BLAS runs one thread per
- * worker (blas_threads_single() is called by pool_new), so jobs × BLAS threads never
- * oversubscribe the machine. Indices are handed out in increasing order, so the low ones
+ * worker (pool_new pins it with blas_set_threads(1), pool_free makes it automatic again),
+ * so jobs × BLAS threads never oversubscribe the machine. Indices are handed out in increasing order, so the low ones
  * finish first: order the work the way a viewer wants to see it fill in.
  */
 #ifndef GDPATH_POOL_H
