@@ -212,11 +212,7 @@ static void shallow_forward(struct model *m, const double *theta, double *f)
 	int n = (int)s->n, d = (int)s->d, k = (int)s->k;
 	cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, k, n, d, 1.0, theta, d, m->data->X,
 		    d, 0.0, s->S, n);
-	size_t kn = s->k * s->n;
-	for (size_t j = 0; j < kn; j++) {
-		s->Phi[j] = act_f(s->act, s->gamma, s->S[j]);
-		s->D[j] = act_df(s->act, s->gamma, s->S[j]);
-	}
+	act_eval(s->act, s->gamma, s->S, s->k * s->n, s->Phi, s->D);
 	cblas_dgemv(CblasRowMajor, CblasTrans, k, n, 1.0, s->Phi, n, out_weights(s, theta), 1, 0.0,
 		    f, 1);
 }
