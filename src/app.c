@@ -188,12 +188,16 @@ long app_advance(struct app *a, long max_steps, double budget)
 	if (a->paused || a->rate_t0 == 0 || t1 - a->rate_t0 > 5) {
 		a->rate_t0 = t0;
 		a->rate_steps = 0;
+		a->rate_busy = 0;
 	}
 	a->rate_steps += steps;
+	a->rate_busy += t1 - t0;
 	if (t1 - a->rate_t0 >= 0.5) {
 		a->steps_per_sec = (double)a->rate_steps / (t1 - a->rate_t0);
+		a->engine_sps = a->rate_busy > 0 ? (double)a->rate_steps / a->rate_busy : 0;
 		a->rate_t0 = t1;
 		a->rate_steps = 0;
+		a->rate_busy = 0;
 	}
 	for (int i = 0; i < a->nruns; i++)
 		run_update_extras(a->run[i]);
