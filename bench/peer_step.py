@@ -27,12 +27,15 @@ def main():
         else:
             import numpy as np
             details = "numpy-%s" % np.__version__
-            try:  # which BLAS and kernel NumPy runs
-                from numpy.core._multiarray_umath import __cpu_features__  # noqa: F401
-                cfg = np.show_config(mode="dicts") if "mode" in np.show_config.__code__.co_varnames else None
-                if cfg:
-                    details += " (%s)" % cfg["Build Dependencies"]["blas"]["name"]
-            except Exception:
+            try:  # which BLAS, kernel and threads NumPy runs (Debian's: the system OpenBLAS)
+                import ctypes
+                np.dot(np.ones((64, 64)), np.ones((64, 64)))  # the BLAS is loaded now
+                ob = ctypes.CDLL("libopenblas.so.0", mode=ctypes.RTLD_NOLOAD
+                                 if hasattr(ctypes, "RTLD_NOLOAD") else 4)
+                ob.openblas_get_corename.restype = ctypes.c_char_p
+                details += " (openblas-%s, %d threads)" % (ob.openblas_get_corename().decode(),
+                                                          ob.openblas_get_num_threads())
+            except (OSError, AttributeError):
                 pass
     except ImportError as e:
         print("peer_step.py: %s not available: %s" % (lib, e), file=sys.stderr)

@@ -120,7 +120,7 @@ def main():
                                                 "it stopped"))
                     continue
                 res.setdefault((w.name, case), []).append(f)
-                w.details = " ".join(f[5:] if w.name == "gdpath" else f[1:])
+                w.details = " ".join(f[5:-2] if w.name == "gdpath" else f[1:])
         print("round %d done" % (rnd + 1), file=sys.stderr)
     for w in live:
         w.close()
@@ -137,11 +137,11 @@ def main():
             print("%-7s %s" % (w.name + ":", w.details))
     print()
     hdr = ("case", "gdpath", "numpy", "torch", "gemm", "elt", "floor", "numpy/", "torch/",
-           "gdpath/", "spectrum")
-    print("%-31s %9s %9s %9s %9s %9s %9s %7s %7s %7s %9s" % hdr)
-    print("%-31s %9s %9s %9s %9s %9s %9s %7s %7s %7s %9s" %
+           "gdpath/", "spectrum", "BLAS")
+    print("%-31s %9s %9s %9s %9s %9s %9s %7s %7s %7s %9s %5s" % hdr)
+    print("%-31s %9s %9s %9s %9s %9s %9s %7s %7s %7s %9s %5s" %
           ("", "us/step", "us/step", "us/step", "us", "us", "us", "gdpath", "gdpath", "floor",
-           "share"))
+           "share", "thr"))
     for case in cases:
         g = med("gdpath", case, 0)
         if g is None:
@@ -152,20 +152,22 @@ def main():
         every = med("gdpath", case, 3)
         spec_us = med("gdpath", case, 4)
         share = "n/a" if not every else "%.1f%%" % (100 * spec_us / every / g)
+        thr = res[("gdpath", case)][-1][-2].lstrip("(")  # "(2 threads)" -> "2"
 
         def fmt(x, f="%9.1f"):
             return f % x if x is not None else "%9s" % "-"
 
         def ratio(x):
             return "%7.2f" % (x / g) if x is not None else "%7s" % "-"
-        print("%-31s %s %s %s %s %s %s %s %s %7.2f %9s" %
+        print("%-31s %s %s %s %s %s %s %s %s %7.2f %9s %5s" %
               (case, fmt(g), fmt(nump), fmt(torch), fmt(gemm), fmt(elt), fmt(floor),
-               ratio(nump), ratio(torch), g / floor, share))
+               ratio(nump), ratio(torch), g / floor, share, thr))
     print()
     print("numpy/gdpath, torch/gdpath: how many times faster gdpath's step is (> 1: faster).")
     print("gdpath/floor: the step over its floor (1 = nothing but the floor's work).")
     print("spectrum share: one automatic spectrum (alpha, beta) every N steps, as a share of")
     print("the steps' time ('n/a' where it is too large to time here).")
+    print("BLAS thr: gdpath's BLAS threads for the case (blas_fit: 1 below 4e7 flops a product).")
 
 
 if __name__ == "__main__":
