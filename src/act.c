@@ -231,9 +231,11 @@ double act_df(int kind, double gamma, double z)
 		}                                                                          \
 	} while (0)
 
+/* Static, and reached through the plain act_eval below: clang binds a multiversioned
+ * function's callers in other files only if every declaration carries the clones. */
 ACT_SIMD_CLONES
-void act_eval(int kind, double gamma, const double *restrict z, size_t len, double *restrict f,
-	      double *restrict df)
+static void eval_all(int kind, double gamma, const double *restrict z, size_t len,
+		     double *restrict f, double *restrict df)
 {
 	switch (kind) {
 	case ACT_SOFTPLUS:
@@ -260,6 +262,12 @@ void act_eval(int kind, double gamma, const double *restrict z, size_t len, doub
 	}
 	for (size_t j = 0; j < len; j++)
 		f[j] = df[j] = NAN;
+}
+
+void act_eval(int kind, double gamma, const double *restrict z, size_t len, double *restrict f,
+	      double *restrict df)
+{
+	eval_all(kind, gamma, z, len, f, df);
 }
 
 /* sup_z |φ_γ'(z)| for γ ∈ [0, 1]: every φ' here except the quadratic's takes values in

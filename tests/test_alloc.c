@@ -98,6 +98,7 @@ static struct run *make(struct run_cfg *c)
 	return r;
 }
 
+#ifdef COUNTING
 /* Warm up (first calls may set up BLAS buffers), then 1000 steps — across at least one
  * spectrum refresh — must allocate nothing. */
 static void no_allocs(struct run_cfg *c, const char *what)
@@ -114,6 +115,7 @@ static void no_allocs(struct run_cfg *c, const char *what)
 	assert_int_equal(n, 0);
 	run_free(r);
 }
+#endif
 
 static void test_counter_counts(void **state)
 {
