@@ -41,6 +41,7 @@ void *__libc_calloc(size_t, size_t);
 void *__libc_realloc(void *, size_t);
 void *__libc_memalign(size_t, size_t);
 void __libc_free(void *);
+void *memalign(size_t, size_t); /* <malloc.h>'s, declared here to keep to <stdlib.h> */
 
 void *malloc(size_t n)
 {
