@@ -32,10 +32,10 @@
 #endif
 #endif
 
-static volatile long allocs; /* calls that returned new memory */
-
 #if !defined(NO_COUNT) && defined(__GLIBC__)
 #define COUNTING 1
+static volatile long allocs; /* calls that returned new memory */
+
 void *__libc_malloc(size_t);
 void *__libc_calloc(size_t, size_t);
 void *__libc_realloc(void *, size_t);
@@ -118,42 +118,32 @@ static void no_allocs(struct run_cfg *c, const char *what)
 }
 #endif
 
+#ifdef COUNTING
 static void test_counter_counts(void **state)
 {
 	(void)state;
-#ifndef COUNTING
-	skip();
-#else
 	long before = allocs;
 	void *volatile p = malloc(16);
 	free(p);
 	p = calloc(2, 8);
 	free(p);
 	assert_int_equal(allocs - before, 2);
-#endif
 }
 
 static void test_shallow_softplus(void **state)
 {
 	(void)state;
-#ifndef COUNTING
-	skip();
-#else
 	struct run_cfg c;
 	run_cfg_default(&c);
 	c.ops = &model_shallow_ops;
 	c.mcfg.act = ACT_SOFTPLUS;
 	c.spectrum_every = 400; /* two refreshes inside the window */
 	no_allocs(&c, "shallow softplus");
-#endif
 }
 
 static void test_shallow_relu_trained_v(void **state)
 {
 	(void)state;
-#ifndef COUNTING
-	skip();
-#else
 	struct run_cfg c;
 	run_cfg_default(&c);
 	c.ops = &model_shallow_ops;
@@ -163,22 +153,19 @@ static void test_shallow_relu_trained_v(void **state)
 	c.eta = 0.002; /* β ≈ 22 here: η below 2/β² */
 	c.spectrum_every = 400;
 	no_allocs(&c, "shallow relu, trained v");
-#endif
 }
 
 static void test_lowrank(void **state)
 {
 	(void)state;
-#ifndef COUNTING
-	skip();
-#else
 	struct run_cfg c;
 	run_cfg_default(&c);
 	c.ops = &model_lowrank_ops;
 	c.spectrum_every = 400;
 	no_allocs(&c, "lowrank");
-#endif
 }
+
+#endif
 
 /* The same run on one thread and on every core: products large enough for OpenBLAS to split
  * them (n = 400, d = 100, k = 300: 2.4e7 flops each). OpenBLAS's threaded kernels block the
@@ -234,10 +221,17 @@ static void test_pin(void **state)
 
 int main(void)
 {
+	/* cmocka reports a skipped test as "not ok # SKIP", which the TAP driver counts as a
+	 * failure: without counting the counting tests are left out, and said so. */
 	const struct CMUnitTest tests[] = {
+#ifdef COUNTING
 	    cmocka_unit_test(test_counter_counts),     cmocka_unit_test(test_shallow_softplus),
 	    cmocka_unit_test(test_shallow_relu_trained_v), cmocka_unit_test(test_lowrank),
+#endif
 	    cmocka_unit_test(test_threads_same_bits),  cmocka_unit_test(test_pin),
 	};
+#ifndef COUNTING
+	print_message("# allocation counts left out: this build replaces malloc itself\n");
+#endif
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
