@@ -22,7 +22,8 @@ int main(int argc, char **argv)
 	setlocale(LC_NUMERIC, "C");
 	gsl_set_error_handler_off();
 	/* BLAS threads follow the size of each model's products (blas.h): one thread for
-	 * small ones, where threads only cost; results do not depend on the count. */
+	 * small ones, where threads only cost. The count depends only on the sizes and the
+	 * machine, so the same options give the same bits. */
 	blas_set_threads(0);
 	struct opts o;
 	char *cause = NULL;

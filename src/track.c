@@ -97,6 +97,17 @@ static void decimate(struct track *t)
 
 void track_move(struct track *t, double *theta, const double *g, double eta)
 {
+	/* Fused only where the layers tile θ (every model's do); else the plain update, and
+	 * track_push reads θ as it always did. */
+	size_t at = 0;
+	for (size_t l = 0; l < t->nlayers && t->loff[l] == at; l++)
+		at += t->llen[l];
+	if (at != t->p) {
+		for (size_t j = 0; j < t->p; j++)
+			theta[j] -= eta * g[j];
+		t->moved = false;
+		return;
+	}
 	for (size_t l = 0; l < t->nlayers; l++) {
 		double ld = 0, ls = 0;
 		double *a = theta + t->loff[l], *c = t->theta_prev + t->loff[l];
