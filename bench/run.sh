@@ -6,7 +6,9 @@
 # BUILDDIR holds src/gdpath and the bench programs (bench/bench_frame, bench/bench_dgemm_blas,
 # bench/bench_dgemm_ref); SRCDIR (default: this script's parent) is configured a second time,
 # out of tree, with --with-blas=gsl. Knobs: BENCH_FRAMES (400), BENCH_RUN_SECONDS (3),
-# BENCH_PAUSE_SECONDS (2), BENCH_SKIP_GSL_BUILD=1. About a minute on two cores.
+# BENCH_PAUSE_SECONDS (2), BENCH_SKIP_GSL_BUILD=1, BENCH_PEER_ROUNDS (5),
+# BENCH_PEER_QUICK=1. About a minute on two cores, plus part 4 (a few minutes: the
+# (5000, 784, 512) step takes ~0.1 s in each of three programs).
 # shellcheck disable=SC2034 # the per-size results are read back through eval
 set -u
 
@@ -16,10 +18,12 @@ G=$B/src/gdpath
 FRAMES=${BENCH_FRAMES:-400}
 RUN_S=${BENCH_RUN_SECONDS:-3}
 PAUSE_S=${BENCH_PAUSE_SECONDS:-2}
+PEER_ROUNDS=${BENCH_PEER_ROUNDS:-5}
 FPS=30
 SPEED=240
 
-for f in "$G" "$B/bench/bench_frame" "$B/bench/bench_dgemm_blas" "$B/bench/bench_dgemm_ref"; do
+for f in "$G" "$B/bench/bench_frame" "$B/bench/bench_dgemm_blas" "$B/bench/bench_dgemm_ref" \
+	"$B/bench/bench_step"; do
 	if [ ! -x "$f" ]; then
 		echo "run.sh: $f is missing: run 'make bench' in the build directory" >&2
 		exit 1
@@ -323,4 +327,21 @@ if [ -x /usr/bin/time ]; then
 	printf '   %-42s %10s\n' "CPU time, gdpath --jobs 1" "$(cpu "$G" --batch --sweep eta --preset softplus --jobs 1) s"
 	[ -n "$tnp" ] && printf '   %-42s %10s\n' "CPU time, NumPy (with interpreter start)" \
 		"$(OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 cpu /usr/bin/python3 "$S/bench/range_test_numpy.py") s"
+fi
+echo
+
+# --- 4. the GD step against NumPy, PyTorch and the floor (issue 10) ---------------------
+echo "4. One gradient-descent step: gdpath against NumPy and PyTorch, and against the floor"
+echo "   (the step's products alone through the same CBLAS + its elementwise work alone);"
+echo "   bench/peers.py, workers interleaved. BENCH_PEER_ROUNDS ($PEER_ROUNDS) rounds,"
+echo "   BENCH_PEER_QUICK=1 for the small shapes only."
+if [ -x /usr/bin/python3 ] || command -v python3 >/dev/null 2>&1; then
+	py=/usr/bin/python3
+	[ -x "$py" ] || py=python3
+	quick=
+	[ "${BENCH_PEER_QUICK:-0}" = 1 ] && quick=--quick
+	"$py" "$S/bench/peers.py" --build "$B" --rounds "$PEER_ROUNDS" $quick 2>/dev/null |
+		sed 's/^/   /' || echo "   peers.py failed" >&2
+else
+	echo "   skipped: no python3 (NumPy and PyTorch peers need python3-numpy, python3-torch)"
 fi

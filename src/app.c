@@ -330,12 +330,16 @@ phase_moved:;
 	if (a->paused || a->rate_t0 == 0 || t1 - a->rate_t0 > 5) {
 		a->rate_t0 = t0;
 		a->rate_steps = 0;
+		a->rate_busy = 0;
 	}
 	a->rate_steps += steps;
+	a->rate_busy += t1 - t0;
 	if (t1 - a->rate_t0 >= 0.5) {
 		a->steps_per_sec = (double)a->rate_steps / (t1 - a->rate_t0);
+		a->engine_sps = a->rate_busy > 0 ? (double)a->rate_steps / a->rate_busy : 0;
 		a->rate_t0 = t1;
 		a->rate_steps = 0;
+		a->rate_busy = 0;
 	}
 	if (a->deterministic)
 		a->steps_per_sec = 0; /* the wall clock would make a replay differ */

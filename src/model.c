@@ -9,6 +9,7 @@
 
 #include <gsl/gsl_cblas.h>
 
+#include "gdpath/blas.h"
 #include "gdpath/data.h"
 #include "gdpath/model.h"
 #include "gdpath/theory.h"
@@ -100,6 +101,8 @@ struct model *model_new(const struct model_ops *ops, const struct model_cfg *c,
 		model_free(m);
 		return NULL;
 	}
+	/* A step's products are about J-sized (n × p, 2np flops): threads to match. */
+	blas_fit(2.0 * (double)m->n * (double)m->p);
 	return m;
 }
 

@@ -22,8 +22,10 @@
 
 struct lowrank {
 	size_t n, d, r;
-	const double *X; /* n × d², row i is X_i row-major; the dataset's */
-	double *W;       /* d × d scratch: ΘΘᵀ, VΘᵀ + ΘVᵀ, Σ u_i X_i; Q in init */
+	size_t P;        /* d(d+1)/2: entries of a symmetric d × d matrix's upper triangle */
+	double *Xp;      /* n × P: row i packs X_i + X_iᵀ's upper triangle (diagonal X_i,aa) */
+	double *W;       /* d × d scratch: ΘΘᵀ, VΘᵀ + ΘVᵀ, Σ u_i (X_i + X_iᵀ); Q in init */
+	double *wp;      /* P: W's upper triangle packed, or the packed Xpᵀu */
 	gsl_matrix *T;   /* d × r: copy of Θ for its SVD; Gaussian for QR in init */
 	gsl_matrix *R;   /* d × r: R factor in init */
 	gsl_matrix *V;   /* r × r: SVD right factor; Q of the r × r QR in init */
@@ -53,8 +55,8 @@ static double lr_nparams(const struct model_cfg *c)
 
 static double lr_work_bytes(const struct model_cfg *c)
 {
-	double d = (double)c->d, r = (double)c->r;
-	return 8.0 * (d * d + 2 * d * r + 3 * r * r + 3 * r);
+	double d = (double)c->d, r = (double)c->r, P = d * (d + 1) / 2;
+	return 8.0 * ((double)c->n * P + P + d * d + 2 * d * r + 3 * r * r + 3 * r);
 }
 
 /* X_i iid N(0, 1) entries, not symmetrised ([OS19] Thm 4.2). */
@@ -71,6 +73,8 @@ static void lr_teardown(struct model *m)
 	if (L == NULL)
 		return;
 	free(L->W);
+	free(L->Xp);
+	free(L->wp);
 	gsl_matrix_free(L->T);
 	gsl_matrix_free(L->R);
 	gsl_matrix_free(L->V);
@@ -108,8 +112,10 @@ static int lr_setup(struct model *m, char **cause)
 	L->n = n;
 	L->d = d;
 	L->r = r;
-	L->X = m->data->X;
+	L->P = d * (d + 1) / 2;
 	L->W = xcalloc(d * d, sizeof(double));
+	L->wp = xcalloc(L->P, sizeof(double));
+	L->Xp = n > SIZE_MAX / sizeof(double) / L->P ? NULL : xcalloc(n * L->P, sizeof(double));
 	L->T = gsl_matrix_alloc(d, r);
 	L->R = gsl_matrix_alloc(d, r);
 	L->V = gsl_matrix_alloc(r, r);
@@ -118,11 +124,25 @@ static int lr_setup(struct model *m, char **cause)
 	L->S = gsl_vector_alloc(r);
 	L->work = gsl_vector_alloc(r);
 	L->tau = gsl_vector_alloc(r);
-	if (L->W == NULL || L->T == NULL || L->R == NULL || L->V == NULL || L->G == NULL ||
+	if (L->W == NULL || L->wp == NULL || L->Xp == NULL || L->T == NULL || L->R == NULL || L->V == NULL || L->G == NULL ||
 	    L->Rr == NULL || L->S == NULL || L->work == NULL || L->tau == NULL) {
 		*cause = xstrdup("out of memory");
 		lr_teardown(m);
 		return -1;
+	}
+	/* ⟨X_i, S⟩ = ⟨X_i + X_iᵀ, S⟩/2 for symmetric S, and every matrix gdpath pairs with X_i
+	 * (ΘΘᵀ, VΘᵀ + ΘVᵀ) is symmetric, as is the gradient's Σ u_i (X_i + X_iᵀ): so one packed
+	 * upper triangle per sample carries all the model needs, and each pass over the data
+	 * reads d(d+1)/2 numbers per sample instead of d² (the passes are memory-bound). */
+	const double *X = m->data->X;
+	for (size_t i = 0; i < n; i++) {
+		const double *Xi = X + i * d * d;
+		double *row = L->Xp + i * L->P;
+		for (size_t a = 0; a < d; a++) {
+			*row++ = Xi[a * d + a];
+			for (size_t b = a + 1; b < d; b++)
+				*row++ = Xi[a * d + b] + Xi[b * d + a];
+		}
 	}
 	m->p = d * r;
 	m->nlayers = 1;
@@ -179,61 +199,69 @@ static void lr_init(struct model *m, gsl_rng *rng, double *theta0)
 		    (int)d, L->V->data, (int)L->V->tda, 0.0, theta0, (int)r);
 }
 
-/* f = X vec(M) with M = the d × d matrix in L->W: one dgemv over the n × d² data. */
+/* f_i = ⟨X_i, M⟩ for the symmetric M whose upper triangle is in L->W: pack it, then one
+ * dgemv over the n × d(d+1)/2 packed data (the off-diagonal X_i,ab + X_i,ba meet M_ab). */
 static void lr_apply(struct lowrank *L, double *out)
 {
-	int dd = (int)(L->d * L->d);
-	cblas_dgemv(CblasRowMajor, CblasNoTrans, (int)L->n, dd, 1.0, L->X, dd, L->W, 1, 0.0, out,
-		    1);
+	size_t d = L->d;
+	double *w = L->wp;
+	for (size_t a = 0; a < d; a++) {
+		const double *Wa = L->W + a * d;
+		for (size_t b = a; b < d; b++)
+			*w++ = Wa[b];
+	}
+	cblas_dgemv(CblasRowMajor, CblasNoTrans, (int)L->n, (int)L->P, 1.0, L->Xp, (int)L->P,
+		    L->wp, 1, 0.0, out, 1);
 }
 
-/* f_i = ⟨X_i, ΘΘᵀ⟩ ([OS19] Sec 4.2). Nothing to cache: vjp and jvp need only Θ. */
+/* f_i = ⟨X_i, ΘΘᵀ⟩ ([OS19] Sec 4.2), ΘΘᵀ's upper triangle by dsyrk. Nothing to cache: vjp
+ * and jvp need only Θ. */
 static void lr_forward(struct model *m, const double *theta, double *f)
 {
 	struct lowrank *L = m->priv;
 	int d = (int)L->d, r = (int)L->r;
-	cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, d, d, r, 1.0, theta, r, theta, r,
-		    0.0, L->W, d);
+	cblas_dsyrk(CblasRowMajor, CblasUpper, CblasNoTrans, d, r, 1.0, theta, r, 0.0, L->W, d);
 	lr_apply(L, f);
 }
 
-/* g = Σ_j u_j (X_j + X_jᵀ)Θ over the chosen rows (SPEC §3, the gradient of (4.4)): A = Σ u_j X_j
- * by one dgemv (or axpys over the rows), symmetrised, then (A + Aᵀ)Θ by dgemm. */
+/* g = Σ_j u_j (X_j + X_jᵀ)Θ over the chosen rows (SPEC §3, the gradient of (4.4)): the packed
+ * A = Σ u_j (X_j + X_jᵀ) by one dgemv over the packed data (or axpys over its rows),
+ * unpacked (diagonal doubled), then AΘ by dgemm. A is symmetric, so the product is asked
+ * as AᵀΘ: OpenBLAS's NoTrans × NoTrans small kernel mallocs on every call. */
 static void lr_vjp(struct model *m, const double *theta, const double *u, const size_t *rows,
 		   size_t nrows, double *g)
 {
 	struct lowrank *L = m->priv;
-	size_t d = L->d, dd = d * d;
+	size_t d = L->d, P = L->P;
 	if (rows == NULL) {
-		cblas_dgemv(CblasRowMajor, CblasTrans, (int)L->n, (int)dd, 1.0, L->X, (int)dd, u,
-			    1, 0.0, L->W, 1);
+		cblas_dgemv(CblasRowMajor, CblasTrans, (int)L->n, (int)P, 1.0, L->Xp, (int)P, u, 1,
+			    0.0, L->wp, 1);
 	} else {
-		memset(L->W, 0, dd * sizeof(double));
+		memset(L->wp, 0, P * sizeof(double));
 		for (size_t j = 0; j < nrows; j++)
-			cblas_daxpy((int)dd, u[rows[j]], L->X + rows[j] * dd, 1, L->W, 1);
+			cblas_daxpy((int)P, u[rows[j]], L->Xp + rows[j] * P, 1, L->wp, 1);
 	}
 	double *A = L->W;
-	for (size_t i = 0; i < d; i++) {
-		A[i * d + i] *= 2;
-		for (size_t j = i + 1; j < d; j++) {
-			double s = A[i * d + j] + A[j * d + i];
-			A[i * d + j] = s;
-			A[j * d + i] = s;
+	const double *w = L->wp;
+	for (size_t a = 0; a < d; a++) {
+		A[a * d + a] = 2 * *w++;
+		for (size_t b = a + 1; b < d; b++) {
+			A[a * d + b] = *w;
+			A[b * d + a] = *w++;
 		}
 	}
-	cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)d, (int)L->r, (int)d, 1.0, A,
+	cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)d, (int)L->r, (int)d, 1.0, A,
 		    (int)d, theta, (int)L->r, 0.0, g, (int)L->r);
 }
 
-/* J V = [⟨X_i, VΘᵀ + ΘVᵀ⟩]_i, the directional derivative of ΘΘᵀ. */
+/* J V = [⟨X_i, VΘᵀ + ΘVᵀ⟩]_i, the directional derivative of ΘΘᵀ (its upper triangle by
+ * dsyr2k). */
 static void lr_jvp(struct model *m, const double *theta, const double *v, double *out)
 {
 	struct lowrank *L = m->priv;
 	int d = (int)L->d, r = (int)L->r;
-	cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, d, d, r, 1.0, v, r, theta, r, 0.0,
-		    L->W, d);
-	cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, d, d, r, 1.0, theta, r, v, r, 1.0,
-		    L->W, d);
+	cblas_dsyr2k(CblasRowMajor, CblasUpper, CblasNoTrans, d, r, 1.0, v, r, theta, r, 0.0,
+		     L->W, d);
 	lr_apply(L, out);
 }
 

@@ -30,12 +30,13 @@ struct shallow {
 	double ynorm, xnorm; /* ‖y‖ and the spectral norm ‖X‖ */
 	double *v;           /* k: the fixed output weights (and trained v's initial value) */
 	double *XXt;         /* n × n: X Xᵀ for the Gram matrix */
+	double *Xt;          /* d × n: Xᵀ, so the gradient's product is Sᵀ-free "NT" (below) */
 	/* forward cache, at the θ of the last forward() */
 	double *Phi; /* k × n: φ(w_ℓᵀx_i) */
 	double *D;   /* k × n: φ'(w_ℓᵀx_i) */
 	/* scratch */
 	double *S;  /* k × n: pre-activations, vjp's coefficient matrix, jvp's W-direction */
-	double *Xs; /* n × d: rows of X gathered for a minibatch vjp */
+	double *Xs; /* d × n: columns of Xt gathered for a minibatch vjp */
 	double *f;  /* n: gram()'s forward output */
 };
 
@@ -52,7 +53,7 @@ static double shallow_nparams(const struct model_cfg *c)
 static double shallow_work_bytes(const struct model_cfg *c)
 {
 	double n = (double)c->n, d = (double)c->d, k = (double)c->k;
-	return sizeof(double) * (k + n * n + 3 * k * n + n * d + n) + sizeof(struct shallow);
+	return sizeof(double) * (k + n * n + 3 * k * n + 2 * n * d + n) + sizeof(struct shallow);
 }
 
 /* x_i uniform on the unit sphere of R^d ([OS19b] Sec. 4, Cor. 2.2). */
@@ -62,12 +63,19 @@ static void shallow_gen_x(const struct model_cfg *c, gsl_rng *rng, double *X)
 		gsl_ran_dir_nd(rng, c->d, X + i * c->d);
 }
 
-/* a·b doubles, or NULL if that overflows or memory runs out. */
+/* a·b zeroed doubles on a 64-byte boundary (whole SIMD registers and cache lines from the
+ * first element), or NULL if that overflows or memory runs out. */
 static double *alloc_mat(size_t a, size_t b)
 {
-	if (b != 0 && a > SIZE_MAX / sizeof(double) / b)
+	if (b != 0 && a > SIZE_MAX / sizeof(double) / b - 8)
 		return NULL;
-	return xcalloc(a * b, sizeof(double));
+	size_t bytes = (a * b + 8) * sizeof(double); /* never 0; whole cache lines */
+	bytes -= bytes % 64;
+	void *p = NULL;
+	if (posix_memalign(&p, 64, bytes + 64) != 0)
+		return NULL;
+	memset(p, 0, bytes + 64);
+	return p;
 }
 
 /* The largest singular value of the n × d row-major matrix X (GSL SVD of X or Xᵀ, whichever
@@ -104,6 +112,7 @@ static void shallow_teardown(struct model *m)
 		return;
 	free(s->v);
 	free(s->XXt);
+	free(s->Xt);
 	free(s->Phi);
 	free(s->D);
 	free(s->S);
@@ -150,12 +159,13 @@ static int shallow_setup(struct model *m, char **cause)
 	s->train_v = c->train_output;
 	s->v = alloc_mat(k, 1);
 	s->XXt = alloc_mat(n, n);
+	s->Xt = alloc_mat(d, n);
 	s->Phi = alloc_mat(k, n);
 	s->D = alloc_mat(k, n);
 	s->S = alloc_mat(k, n);
 	s->Xs = alloc_mat(n, d);
 	s->f = alloc_mat(n, 1);
-	if (!s->v || !s->XXt || !s->Phi || !s->D || !s->S || !s->Xs || !s->f) {
+	if (!s->v || !s->XXt || !s->Xt || !s->Phi || !s->D || !s->S || !s->Xs || !s->f) {
 		*cause = xasprintf("shallow: out of memory for n = %zu, d = %zu, k = %zu", n, d, k);
 		shallow_teardown(m);
 		return -1;
@@ -175,6 +185,9 @@ static int shallow_setup(struct model *m, char **cause)
 		s->v[l] = l < h ? a : l < 2 * h ? -a : 0.0;
 	cblas_dsyrk(CblasRowMajor, CblasUpper, CblasNoTrans, (int)n, (int)d, 1.0, X, (int)d, 0.0,
 		    s->XXt, (int)n);
+	for (size_t i = 0; i < n; i++)
+		for (size_t j = 0; j < d; j++)
+			s->Xt[j * n + i] = X[i * d + j];
 	for (size_t i = 0; i < n; i++)
 		for (size_t j = 0; j < i; j++)
 			s->XXt[i * n + j] = s->XXt[j * n + i];
@@ -212,31 +225,33 @@ static void shallow_forward(struct model *m, const double *theta, double *f)
 	int n = (int)s->n, d = (int)s->d, k = (int)s->k;
 	cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, k, n, d, 1.0, theta, d, m->data->X,
 		    d, 0.0, s->S, n);
-	size_t kn = s->k * s->n;
-	for (size_t j = 0; j < kn; j++) {
-		s->Phi[j] = act_f(s->act, s->gamma, s->S[j]);
-		s->D[j] = act_df(s->act, s->gamma, s->S[j]);
-	}
+	act_eval(s->act, s->gamma, s->S, s->k * s->n, s->Phi, s->D);
 	cblas_dgemv(CblasRowMajor, CblasTrans, k, n, 1.0, s->Phi, n, out_weights(s, theta), 1, 0.0,
 		    f, 1);
 }
 
 /* ∇_W f_i = (v ⊙ φ'(W x_i)) x_iᵀ and ∇_v f_i = φ(W x_i), so with M_ℓi = v_ℓ D_ℓi u_i,
- * g_W = M X ([OS19b] Sec. 6.1: diag(v) φ'(W Xᵀ) diag(u) X) and g_v = Φ u. A minibatch
- * gathers its rows first: O(nrows·k·d). */
+ * g_W = M X ([OS19b] Sec. 6.1: diag(v) φ'(W Xᵀ) diag(u) X) and g_v = Φ u. The product is
+ * formed as M (Xᵀ)ᵀ from the stored Xᵀ: OpenBLAS's small-matrix kernel for the row-major
+ * NoTrans × NoTrans case mallocs a buffer on every call (0.3.21, SkylakeX/Cooperlake), the
+ * NoTrans × Trans one does not, and a step must not allocate. A minibatch gathers its
+ * columns of Xᵀ first: O(nrows·k·d). */
 static void shallow_vjp(struct model *m, const double *theta, const double *u, const size_t *rows,
 			size_t nrows, double *g)
 {
 	struct shallow *s = m->priv;
 	size_t n = s->n, d = s->d, k = s->k;
-	const double *v = out_weights(s, theta), *X = m->data->X;
+	const double *v = out_weights(s, theta);
 	double *gv = g + k * d;
 	if (rows == NULL) {
-		for (size_t l = 0; l < k; l++)
+		for (size_t l = 0; l < k; l++) {
+			const double *D = s->D + l * n;
+			double *S = s->S + l * n, vl = v[l];
 			for (size_t i = 0; i < n; i++)
-				s->S[l * n + i] = v[l] * s->D[l * n + i] * u[i];
-		cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)k, (int)d, (int)n, 1.0,
-			    s->S, (int)n, X, (int)d, 0.0, g, (int)d);
+				S[i] = vl * D[i] * u[i];
+		}
+		cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)k, (int)d, (int)n, 1.0,
+			    s->S, (int)n, s->Xt, (int)n, 0.0, g, (int)d);
 		if (s->train_v)
 			cblas_dgemv(CblasRowMajor, CblasNoTrans, (int)k, (int)n, 1.0, s->Phi,
 				    (int)n, u, 1, 0.0, gv, 1);
@@ -248,14 +263,15 @@ static void shallow_vjp(struct model *m, const double *theta, const double *u, c
 		size_t c = nrows - at < n ? nrows - at : n;
 		for (size_t j = 0; j < c; j++) {
 			size_t i = rows[at + j];
-			memcpy(s->Xs + j * d, X + i * d, d * sizeof(double));
+			for (size_t a = 0; a < d; a++)
+				s->Xs[a * c + j] = s->Xt[a * n + i];
 			for (size_t l = 0; l < k; l++)
 				s->S[l * c + j] = v[l] * s->D[l * n + i] * u[i];
 			if (s->train_v)
 				cblas_daxpy((int)k, u[i], s->Phi + i, (int)n, gv, 1);
 		}
-		cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)k, (int)d, (int)c, 1.0,
-			    s->S, (int)c, s->Xs, (int)d, 1.0, g, (int)d);
+		cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)k, (int)d, (int)c, 1.0,
+			    s->S, (int)c, s->Xs, (int)c, 1.0, g, (int)d);
 	}
 }
 

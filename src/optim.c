@@ -182,6 +182,14 @@ const struct optim_cfg *optim_cfg(const struct optim *o)
 	return &o->cfg;
 }
 
+const double *optim_gd_gradient(struct optim *o, struct model *m, const double *theta,
+				const double *r)
+{
+	o->t++;
+	m->ops->vjp(m, theta, r, NULL, o->n, o->g);
+	return o->g;
+}
+
 int optim_step(struct optim *o, struct model *m, gsl_rng *rng, double eta, double *theta,
 	       double *r)
 {

@@ -364,7 +364,11 @@ int run_step(struct run *r)
 {
 	if (r->status != RUN_OK)
 		return r->status;
-	if (optim_step(r->opt, r->m, r->orng, r->eta, r->theta, r->r) != 0) {
+	if (r->cfg.ocfg.kind == OPT_GD) {
+		/* The update and the tracker's pass over θ in one loop (issue 10). */
+		track_move(r->tr, r->theta, optim_gd_gradient(r->opt, r->m, r->theta, r->r), r->eta);
+		model_residual(r->m, r->theta, r->r);
+	} else if (optim_step(r->opt, r->m, r->orng, r->eta, r->theta, r->r) != 0) {
 		r->step++;
 		r->status = RUN_FAILED;
 		r->status_step = r->step;

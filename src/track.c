@@ -95,11 +95,51 @@ static void decimate(struct track *t)
 	t->stride *= 2;
 }
 
+void track_move(struct track *t, double *theta, const double *g, double eta)
+{
+	/* Fused only where the layers tile θ (every model's do); else the plain update, and
+	 * track_push reads θ as it always did. */
+	size_t at = 0;
+	for (size_t l = 0; l < t->nlayers && t->loff[l] == at; l++)
+		at += t->llen[l];
+	if (at != t->p) {
+		for (size_t j = 0; j < t->p; j++)
+			theta[j] -= eta * g[j];
+		t->moved = false;
+		return;
+	}
+	for (size_t l = 0; l < t->nlayers; l++) {
+		double ld = 0, ls = 0;
+		double *a = theta + t->loff[l], *c = t->theta_prev + t->loff[l];
+		const double *b = t->theta0 + t->loff[l], *gl = g + t->loff[l];
+		for (size_t j = 0; j < t->llen[l]; j++) {
+			double old = a[j], x = old - eta * gl[j], u = x - b[j], v = x - old;
+			a[j] = x;
+			c[j] = x;
+			ld += u * u;
+			ls += v * v;
+		}
+		t->mv_dist2[l] = ld;
+		t->mv_step2[l] = ls;
+	}
+	t->moved = true;
+}
+
 void track_push(struct track *t, long step, const double *theta, const double *r, size_t n,
 		double eta)
 {
 	double res = vec_norm(r, n);
 	double d2 = 0, s2 = 0;
+	if (t->moved) { /* track_move has done the pass over θ */
+		t->moved = false;
+		for (size_t l = 0; l < t->nlayers; l++) {
+			t->ldist[l] = sqrt(t->mv_dist2[l]);
+			t->lpath[l] += sqrt(t->mv_step2[l]);
+			d2 += t->mv_dist2[l];
+			s2 += t->mv_step2[l];
+		}
+		goto summed;
+	}
 	for (size_t l = 0; l < t->nlayers; l++) {
 		double ld = 0, ls = 0;
 		const double *a = theta + t->loff[l], *b = t->theta0 + t->loff[l],
@@ -115,6 +155,7 @@ void track_push(struct track *t, long step, const double *theta, const double *r
 		s2 += ls;
 	}
 	memcpy(t->theta_prev, theta, t->p * sizeof(double));
+summed:
 	t->cur.step = step;
 	t->cur.residual = res;
 	t->cur.loss = 0.5 * res * res;

@@ -118,6 +118,18 @@ static void model_line(const struct run *r, char *buf, size_t len)
 }
 
 /* Panel 4: what the model and the theory say, as text. */
+/* A step rate for the status line: "60", "35k", "1.2M". */
+static const char *rate(double sps, char *buf, size_t len)
+{
+	if (sps >= 1e6)
+		snprintf(buf, len, "%.1fM", sps / 1e6);
+	else if (sps >= 1e4)
+		snprintf(buf, len, "%.0fk", sps / 1e3);
+	else
+		snprintf(buf, len, "%.0f", sps);
+	return buf;
+}
+
 static void panel_info(struct canvas *c, const struct app *a, int x, int y, int w, int h,
 		       bool with_layers)
 {
@@ -262,10 +274,12 @@ static void status_lines(struct canvas *c, const struct app *a, int y, int w)
 		snprintf(state, sizeof state, "paused");
 	else if (!(a->steps_per_sec > 0))
 		snprintf(state, sizeof state, "running");
-	else if (a->steps_per_sec >= 1e4)
-		snprintf(state, sizeof state, "running %.0fk/s", a->steps_per_sec / 1e3);
+	else if (a->speed > 0 && a->engine_sps > 1.25 * a->steps_per_sec)
+		/* --speed holds the run below what the optimizer does: say both */
+		snprintf(state, sizeof state, "running %s/s (--speed; free %s/s)",
+			 rate(a->steps_per_sec, b1, sizeof b1), rate(a->engine_sps, b2, sizeof b2));
 	else
-		snprintf(state, sizeof state, "running %.0f/s", a->steps_per_sec);
+		snprintf(state, sizeof state, "running %s/s", rate(a->steps_per_sec, b1, sizeof b1));
 	snprintf(line, sizeof line, " %s │ step %ld │ %s │ %s │ %s=%.4g │ %s%s=%s", tag, r->step, state,
 		 optim_name(r->cfg.ocfg.kind), s->eta, r->eta, s->eta, a->ascii ? "*beta^2" : "·β²",
 		 num(theory_eta_beta2(th, r->eta), b1, sizeof b1));

@@ -75,6 +75,9 @@ struct app {
 	double steps_per_sec;       /* steps of the active run per wall-clock second */
 	double rate_t0;             /* start of the current rate window */
 	long rate_steps;            /* steps in it */
+	double rate_busy;           /* seconds of it spent stepping */
+	double engine_sps;          /* steps per second of stepping time: the optimizer's own
+				     * rate, which --speed may cap the wall-clock rate below */
 	double speed;               /* steps per second at most (0: unlimited); ui.c paces */
 
 	struct phase_live *phase;   /* the live phase diagram (phase presets), or NULL */

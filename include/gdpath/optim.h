@@ -40,4 +40,10 @@ const struct optim_cfg *optim_cfg(const struct optim *o);
 int optim_step(struct optim *o, struct model *m, gsl_rng *rng, double eta, double *theta,
 	       double *r);
 
+/* Gradient descent's gradient alone, g = ∇L(θ) = Jᵀr ([OS19] (2.2)), into the optimizer's
+ * own buffer (valid until its next call). For a caller that applies θ ← θ − ηg fused with
+ * its own per-parameter work (run.c with track_move); the result is optim_step's for gd. */
+const double *optim_gd_gradient(struct optim *o, struct model *m, const double *theta,
+				const double *r);
+
 #endif

@@ -31,6 +31,10 @@ struct track {
 	double *theta0;      /* owned copy */
 	double *theta_prev;  /* θ at the previous push, owned */
 
+	/* track_move's sums for the next track_push (moved: they are there). */
+	bool moved;
+	double mv_dist2[MODEL_MAX_LAYERS], mv_step2[MODEL_MAX_LAYERS];
+
 	struct track_point cur;
 	double ldist[MODEL_MAX_LAYERS], lpath[MODEL_MAX_LAYERS];
 
@@ -55,6 +59,11 @@ struct track *track_clone(const struct track *t);
 /* Record the state after a step: θ, its residual r (length n), η used for the step. */
 void track_push(struct track *t, long step, const double *theta, const double *r, size_t n,
 		double eta);
+/* Gradient descent's update θ ← θ − η g fused with the tracker's per-parameter work: the
+ * same pass sums each layer's ‖θ − θ0‖² and ‖θ − θ_prev‖² (and keeps θ_prev), which the
+ * next track_push then uses instead of reading θ again. Same numbers as the update followed
+ * by track_push, to the bit. */
+void track_move(struct track *t, double *theta, const double *g, double eta);
 /* Note that η changes to eta at this step (drawn as a mark on the loss plot). */
 void track_mark_eta(struct track *t, long step, double eta);
 
