@@ -196,7 +196,8 @@ static int run_build(struct run *r, char **cause, int *status)
 	r->tr = track_new(r->m, r->theta0, r->r, r->eta, c->history);
 	if (r->tr == NULL)
 		goto oom;
-	theory_observe(r->th, r->eta, 0, r0, c->ocfg.kind == OPT_GD);
+	theory_set_method(r->th, c->ocfg.kind, c->ocfg.minibatch);
+	theory_observe(r->th, 0, r->eta, 0, r0, r->theta);
 	r->step = 0;
 	r->status = RUN_OK;
 	r->status_step = -1;
@@ -326,7 +327,8 @@ int run_restart(struct run *r, bool new_seed, char **cause)
 	theory_free(r->th);
 	r->tr = tr;
 	r->th = th;
-	theory_observe(th, r->eta, 0, tr->r0, r->cfg.ocfg.kind == OPT_GD);
+	theory_set_method(th, r->cfg.ocfg.kind, r->cfg.ocfg.minibatch);
+	theory_observe(th, 0, r->eta, 0, tr->r0, r->theta);
 	r->step = 0;
 	r->status = RUN_OK;
 	r->status_step = r->blowup_step = -1;
@@ -342,6 +344,7 @@ int run_set_optim(struct run *r, const struct optim_cfg *ocfg, char **cause)
 	optim_free(r->opt);
 	r->opt = o;
 	r->cfg.ocfg = *ocfg;
+	theory_set_method(r->th, ocfg->kind, ocfg->minibatch);
 	return 0;
 }
 
@@ -376,7 +379,7 @@ int run_step(struct run *r)
 		r->status_step = r->step;
 		return r->status;
 	}
-	theory_observe(r->th, r->eta, cur->distance, cur->residual, r->cfg.ocfg.kind == OPT_GD);
+	theory_observe(r->th, r->step, r->eta, cur->distance, cur->residual, r->theta);
 	if (r->blowup_step < 0 && cur->loss > 1000 * r->tr->h[0].loss && cur->loss > 1e-300)
 		r->blowup_step = r->step;
 	return RUN_OK;

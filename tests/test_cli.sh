@@ -85,7 +85,7 @@ expect_fail "unwritable output" 1 "No such file or directory" --batch --steps 1 
 run_gdpath --batch --steps 10 --every 5 --seed 4
 check "batch exits 0" test "$status" -eq 0
 hdr=$(grep -v '^#' "$TMP/out" | head -1)
-check "header columns" test "$hdr" = "step,loss,residual,nresidual,distance,ndistance,path,eta,alpha,beta,alpha_path,beta_path,distance.theta,ndistance.theta,path.theta,zeta,lambda,outside"
+check "header columns" test "$hdr" = "step,loss,residual,nresidual,distance,ndistance,path,eta,alpha,beta,alpha_path,beta_path,distance.theta,ndistance.theta,path.theta,zeta,lambda,checked,outside"
 check "metadata first" sh -c 'head -1 "$1" | grep -q "^# gdpath " && grep -q "^# seed: 4$" "$1" && grep -q "^# r0: " "$1" && grep -q "^# alpha0: " "$1" && grep -q "^# star_distance: " "$1"' _ "$TMP/out"
 check "rows at 0, 5, 10" test "$(grep -v '^#' "$TMP/out" | tail -n +2 | cut -d, -f1 | tr '\n' ' ')" = "0 5 10 "
 check "every row has the header's column count" sh -c 'grep -v "^#" "$1" | awk -F, "NR==1{n=NF} NF!=n{exit 1}"' _ "$TMP/out"
