@@ -185,4 +185,33 @@ for m in linear glm lowrank shallow du mlp; do
 done
 check "every optimizer runs on every model" test "$status" -eq 0
 
+# --- verdicts under the theorems' own conditions (issue 7) ---
+# csv_col FILE NAME ROW: field NAME of the last data row
+csv_last() { grep -v '^#' "$1" | awk -F, -v want="$2" 'NR==1{for(i=1;i<=NF;i++) if($i==want) c=i; next} {v=$c} END{print v}'; }
+run_gdpath --batch -m linear --labels align-max --init zero --eta 0.76 --steps 400 --every 400
+check "eta*beta^2 above lambda (Thm 9.3): no step checked" test "$(csv_last "$TMP/out" checked)" = 0
+check "outside is empty where no step was checked" test "$(csv_last "$TMP/out" outside)" = ""
+run_gdpath --batch -m linear --labels align-max --init zero --steps 400 --every 400
+check "at the theory step every step is checked, none outside" test "$(csv_last "$TMP/out" checked),$(csv_last "$TMP/out" outside)" = "401,0"
+run_gdpath --batch -m linear -O adam --eta 0.01 --steps 10
+check "no theorem for adam: checked and outside empty" test "$(csv_last "$TMP/out" checked),$(csv_last "$TMP/out" outside)" = ","
+# The du verdict does not depend on how often the spectrum is measured.
+verdicts=""
+for every in 1 10 100 0; do
+	run_gdpath --snapshot --preset du --steps 300 --size 120x40 --spectrum-every $every
+	verdicts="$verdicts$(tail -1 "$TMP/out" | cut -d'│' -f1)|"
+	run_gdpath --batch --preset du --steps 300 --every 300 --spectrum-every $every
+	verdicts="$verdicts$(csv_last "$TMP/out" checked)/"
+done
+check "du: same verdict at spectrum cadences 1, 10, 100 and automatic" sh -c '
+	first=${1%%/*}; rest=$1
+	while [ -n "$rest" ]; do v=${rest%%/*}; rest=${rest#*/}; [ "$v" = "$first" ] || exit 1; done' _ "$verdicts"
+run_gdpath --snapshot -O adam --eta 0.01 --steps 100 --size 120x40
+check "adam: no (2.12) line, no zeta line, no envelope, and says why" sh -c '
+	! grep -q "(2.12)\|(9.3) Thm 9.3\|(2.3) Thm\|(9.2) Thm" "$1" && grep -q "no theorem covers this optimizer" "$1"' _ "$TMP/out"
+run_gdpath --snapshot --preset glm --steps 300 --size 120x40
+check "glm at Thm 4.1's step shows Thm 4.1's rate" grep -q "Thm 4.1 applies: ‖θ−θ\*‖ ≤ 0\.[0-9]*^τ" "$TMP/out"
+run_gdpath --snapshot --steps 100 --size 120x40
+check "gd at the theory step names the envelope's source" grep -q "(9.2) Thm 9.3" "$TMP/out"
+
 done_testing
