@@ -52,7 +52,9 @@ void batch_write_meta(FILE *out, const struct run *r)
 	fprintf(out, "# p: %zu\n", m->p);
 	fprintf(out, "# seed: %lu\n", r->cfg.seed);
 	fprintf(out, "# data: %s\n", r->cfg.data_file ? r->cfg.data_file : "generated");
-	fprintf(out, "# labels: %s\n", r->cfg.data_file ? "from data" : labels_name(r->cfg.labels));
+	const char *note = run_labels_note(r);
+	fprintf(out, "# labels: %s%s%s%s\n", r->cfg.data_file ? "from data" : labels_name(r->cfg.labels),
+		note ? " (" : "", note ? note : "", note ? ")" : "");
 	fprintf(out, "# init: %s\n", r->cfg.init == INIT_ZERO   ? "zero"
 				     : r->cfg.init == INIT_FILE ? r->cfg.init_file
 								: "random");

@@ -112,7 +112,7 @@ void cli_usage(FILE *out)
 	      "  -a, --activation NAME   softplus, relu, leaky, tanh, sigmoid, quadratic, linear\n"
 	      "      --gamma G           add a linear part: (1-G)*phi(z) + G*z, 0 <= G <= 1\n"
 	      "      --train-output      shallow: train the output layer v too\n"
-	      "      --labels KIND       gaussian, rademacher, align-min, align-max\n"
+	      "      --labels KIND       gaussian, rademacher, align-min, align-max, planted\n"
 	      "      --init KIND|FILE    random (default), zero, or a file of p numbers\n"
 	      "      --save-init FILE    write theta0, one number a line\n"
 	      "      --data FILE         read samples from CSV (last column the label)\n"
@@ -327,7 +327,7 @@ static int handle(int c, const char *arg, struct opts *o, char **cause)
 		return 0;
 	case OPT_LABELS:
 		if ((rc->labels = labels_lookup(arg)) < 0) {
-			*cause = xasprintf("--labels: unknown kind '%s' (gaussian, rademacher, align-min, align-max)",
+			*cause = xasprintf("--labels: unknown kind '%s' (gaussian, rademacher, align-min, align-max, planted)",
 					   arg);
 			return -1;
 		}

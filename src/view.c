@@ -239,6 +239,9 @@ static void panel_info(struct canvas *c, const struct app *a, int x, int y, int 
 	     r->cfg.data_file ? "from file" : labels_name(r->cfg.labels),
 	     r->cfg.init == INIT_ZERO ? "zero" : r->cfg.init == INIT_FILE ? "file" : "random",
 	     r->cfg.seed);
+	const char *note = run_labels_note(r);
+	if (note)
+		LINE(r->cfg.ops == &model_linear_ops ? ROLE_TEXT : ROLE_WARNING, "%s", note);
 #undef LINE
 }
 

@@ -214,4 +214,11 @@ check "glm at Thm 4.1's step shows Thm 4.1's rate" grep -q "Thm 4.1 applies: ‖
 run_gdpath --snapshot --steps 100 --size 120x40
 check "gd at the theory step names the envelope's source" grep -q "(9.2) Thm 9.3" "$TMP/out"
 
+run_gdpath --batch -m du --labels planted --steps 2
+check "--labels planted" sh -c '[ "$0" -eq 0 ] && grep -q "^# labels: planted$" "$1"' "$status" "$TMP/out"
+run_gdpath --batch -m linear --labels align-min --steps 1
+check "align labels from a random theta0 say they are shifted" grep -q "^# labels: align-min (y shifted by X theta0" "$TMP/out"
+run_gdpath --batch -m glm --labels align-max --steps 1
+check "align labels on a nonlinear model warn" grep -q "^# labels: align-max (align labels are Thm 2.4's tight examples only for the linear model)" "$TMP/out"
+
 done_testing

@@ -21,6 +21,14 @@
 #include "gdpath/theory.h"
 #include "gdpath/track.h"
 
+static double vec_dist_test(const double *a, const double *b, size_t n)
+{
+	double s = 0;
+	for (size_t i = 0; i < n; i++)
+		s += (a[i] - b[i]) * (a[i] - b[i]);
+	return sqrt(s);
+}
+
 static struct run *make(struct run_cfg *c)
 {
 	char *cause = NULL;
@@ -282,6 +290,76 @@ static void test_envelope_piecewise(void **state)
 	run_free(r);
 }
 
+/* Thm 2.4's tight examples from a random θ0 (the linear problem moved by θ0): GD keeps
+ * misfit + α·distance (align-min) or + β·distance (align-max) equal to r0. */
+static void tight_random(int labels, int init)
+{
+	struct run_cfg c;
+	run_cfg_default(&c);
+	c.labels = labels;
+	c.init = init;
+	c.mcfg.n = 20;
+	c.mcfg.d = 60;
+	c.seed = 5;
+	c.eta_scale = labels == LABELS_ALIGN_MAX ? 0.05 : 1;
+	struct run *r = make(&c);
+	double r0 = r->th->r0, k = labels == LABELS_ALIGN_MAX ? r->th->beta0 : r->th->alpha0;
+	double worst = 0;
+	for (int s = 0; s < 300; s++) {
+		assert_int_equal(run_step(r), RUN_OK);
+		worst = fmax(worst, fabs(r->tr->cur.residual + k * r->tr->cur.distance - r0) / r0);
+	}
+	print_message("%s from a random theta0: worst relative gap %.3g\n", labels_name(labels), worst);
+	assert_true(worst < 1e-9);
+	assert_true(r->tr->cur.residual < 1e-3 * r0);
+	assert_true(r->tr->theta0_norm > 0);
+	assert_non_null(run_labels_note(r)); /* the shift is said */
+	run_free(r);
+}
+
+static void test_thm24_random_theta0(void **state)
+{
+	(void)state;
+	tight_random(LABELS_ALIGN_MIN, INIT_RANDOM);
+	tight_random(LABELS_ALIGN_MAX, INIT_RANDOM);
+}
+
+/* --labels planted: y is exactly the output of a teacher of the same model, drawn by the
+ * model's own initialisation, and not the student's θ0. */
+static void test_planted_labels(void **state)
+{
+	(void)state;
+	const struct model_ops *ops[] = {&model_linear_ops, &model_glm_ops, &model_lowrank_ops,
+					 &model_shallow_ops, &model_du_ops, &model_mlp_ops};
+	for (size_t i = 0; i < sizeof ops / sizeof ops[0]; i++) {
+		struct run_cfg c;
+		run_cfg_default(&c);
+		c.ops = ops[i];
+		c.labels = LABELS_PLANTED;
+		struct run *r = make(&c);
+		assert_non_null(r->teacher);
+		size_t n = r->m->n, p = r->m->p;
+		double *f = calloc(n, sizeof(double));
+		assert_non_null(f);
+		r->m->ops->forward(r->m, r->teacher, f);
+		double gap = 0, ny = 0;
+		for (size_t j = 0; j < n; j++) {
+			gap = fmax(gap, fabs(f[j] - r->data->y[j]));
+			ny = fmax(ny, fabs(r->data->y[j]));
+		}
+		print_message("planted %s: max |f(teacher) - y| = %.3g, max |y| = %.3g\n",
+			      ops[i]->name, gap, ny);
+		/* the student shares the teacher's fixed parts except where they scale with ‖y‖
+		 * (shallow's v): there the teacher is the same kind, not the same net */
+		if (ops[i] != &model_shallow_ops)
+			assert_true(gap <= 1e-12 * fmax(ny, 1));
+		assert_true(ny > 0);
+		assert_true(vec_dist_test(r->teacher, r->theta0, p) > 0);
+		free(f);
+		run_free(r);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -293,6 +371,8 @@ int main(void)
 	    cmocka_unit_test(test_optimizer_overlays),
 	    cmocka_unit_test(test_glm_thm41),
 	    cmocka_unit_test(test_envelope_piecewise),
+	    cmocka_unit_test(test_thm24_random_theta0),
+	    cmocka_unit_test(test_planted_labels),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
