@@ -254,6 +254,7 @@ static int run_build(struct run *r, char **cause, int *status)
 	r->tr = track_new(r->m, r->theta0, r->r, r->eta, c->history);
 	if (r->tr == NULL)
 		goto oom;
+	r->th->os.gauss_w0 = c->init == INIT_RANDOM; /* [OS19b]: W0 iid N(0,1) */
 	theory_set_method(r->th, c->ocfg.kind, c->ocfg.minibatch);
 	theory_observe(r->th, 0, r->eta, 0, r0, r->theta);
 	r->step = 0;
@@ -393,6 +394,7 @@ int run_restart(struct run *r, bool new_seed, char **cause)
 	theory_free(r->th);
 	r->tr = tr;
 	r->th = th;
+	th->os.gauss_w0 = c.init == INIT_RANDOM;
 	theory_set_method(th, r->cfg.ocfg.kind, r->cfg.ocfg.minibatch);
 	theory_observe(th, 0, r->eta, 0, tr->r0, r->theta);
 	r->step = 0;

@@ -119,7 +119,7 @@ static const char *eta_source(const struct model *m)
 	if (o == &model_glm_ops)
 		return "1/(|X|^2 Gamma^2), Thm 4.1";
 	if (o == &model_lowrank_ops)
-		return "c1*sqrt(n)/(r^2 d |y|) with c1 = 1, Thm 4.2 / Sec. 6.2 (c1 not given by the theorem)";
+		return "c1*sqrt(n)/(r^2 d |y|), c1 = 1 (Thm 4.2 leaves c1 open; Sec. 6.2)";
 	if (o == &model_shallow_ops) {
 		if (m->cfg.act == ACT_LEAKY)
 			return "n/(3|y|^2|X|^2): [OS19b] Thm 2.3's ReLU rule, borrowed: no theorem covers leaky ReLU";
@@ -196,6 +196,11 @@ struct theory *theory_new(struct model *m, const double *theta0, const double *r
 		return NULL;
 	}
 	du_lambda0(th, m, theta0);
+	if (m->ops == &model_shallow_ops && theory_shallow_init(th, m) != 0) {
+		theory_free(th);
+		*cause = xstrdup("the eigenvalues of (X Xᵀ)⊙(X Xᵀ) could not be computed");
+		return NULL;
+	}
 	th->eta_theory = m->ops->theory_eta ? m->ops->theory_eta(m, theta0) : NAN;
 	th->eta_source = eta_source(m);
 	if (!(isfinite(th->eta_theory) && th->eta_theory > 0)) {
@@ -636,6 +641,11 @@ double theory_star_gap(const struct theory *th, const double *theta)
 double theory_eta_beta2(const struct theory *th, double eta)
 {
 	return eta * th->beta * th->beta;
+}
+
+bool theory_eta_above_limit(const struct theory *th)
+{
+	return th->eta_theory * th->beta0 * th->beta0 > 1 + REL_TOL;
 }
 
 double theory_eta_ratio(const struct theory *th, double eta)

@@ -155,6 +155,12 @@ static void panel_info(struct canvas *c, const struct app *a, int x, int y, int 
 	char vt[192];
 	LINE(theory_guaranteed(th) ? ROLE_TEXT : ROLE_WARNING, "%s",
 	     theory_verdict_text(th, a->ascii, true, vt, sizeof vt));
+	for (int i = 0; th->os.shallow && i < 3; i++) {
+		char ob[192];
+		if (theory_shallow_text(th, r->eta, a->ascii, i, ob, sizeof ob) == NULL)
+			break;
+		LINE(i == 0 && !theory_shallow_checkable_met(th, r->eta) ? ROLE_WARNING : ROLE_TEXT, "%s", ob);
+	}
 	if (th->glm)
 		LINE(ROLE_TEXT, "Thm 4.1: %s <= 1/(%sX%s%s%s%s) = %s  rate (4.2) %s  path (4.3) <= %s", s->eta,
 		     s->norm, s->norm, s->sq, a->ascii ? "Gamma" : "Γ", s->sq,
@@ -184,12 +190,15 @@ static void panel_info(struct canvas *c, const struct app *a, int x, int y, int 
 	     s->eta, a->ascii ? "*" : "·", a->ascii ? "beta^2" : "β²",
 	     num(theory_eta_beta2(th, r->eta), b3, sizeof b3), a->ascii ? "sigma" : "σ", s->sq, t22);
 	{
-		double eb = th->eta_theory * th->beta0 * th->beta0;
-		bool above = eb > 1 * (1 + 1e-12);
-		LINE(above ? ROLE_WARNING : ROLE_TEXT, "%s_theory = %s%s%s", s->eta, th->eta_source,
-		     above ? ";  above 1/" : "", above ? (a->ascii ? "beta0^2 (Thm 9.3 needs eta*beta^2 <= lambda <= 1)"
-							  : "β0² (Thm 9.3 needs η·β² ≤ λ ≤ 1)")
-			   : "");
+		bool above = theory_eta_above_limit(th);
+		if (above)
+			LINE(ROLE_WARNING, "%s_theory%s%s0%s=%s > 1: above 1/%s0%s (Thm 9.3 needs %s%s%s%s %s %s %s 1); rule %s",
+			     s->eta, a->ascii ? "*" : "·", s->beta, s->sq,
+			     num(th->eta_theory * th->beta0 * th->beta0, b1, sizeof b1), s->beta, s->sq, s->eta,
+			     a->ascii ? "*" : "·", s->beta, s->sq, a->ascii ? "<=" : "≤", s->lambda,
+			     a->ascii ? "<=" : "≤", th->eta_source);
+		else
+			LINE(ROLE_TEXT, "%s_theory = %s", s->eta, th->eta_source);
 	}
 	LINE(ROLE_TEXT, "path %s  distance %s  directness %s", num(t->cur.path, b1, sizeof b1),
 	     num(t->cur.distance, b2, sizeof b2), num(track_directness(t), b3, sizeof b3));

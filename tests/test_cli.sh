@@ -221,4 +221,14 @@ check "align labels from a random theta0 say they are shifted" grep -q "^# label
 run_gdpath --batch -m glm --labels align-max --steps 1
 check "align labels on a nonlinear model warn" grep -q "^# labels: align-max (align labels are Thm 2.4's tight examples only for the linear model)" "$TMP/out"
 
+run_gdpath --snapshot -m shallow --steps 20 --size 150x44
+check "shallow at the theory step: [OS19b] Thm 2.1's conditions and its rate" sh -c '
+	grep -q "\[OS19b\] Thm 2.1: |x_i|=1 ✓  W0 N(0,1) ✓  gd ✓  η̄<=1 ✓ (1)" "$1" && grep -q "if (2.2) holds: rate 0\.[0-9]*^τ" "$1" && grep -q "c unspecified, not decided" "$1"' _ "$TMP/out"
+run_gdpath --snapshot --preset relu --steps 20 --size 150x44
+check "relu preset: Thm 2.3 named, its step condition not met" grep -q "\[OS19b\] Thm 2.3: .*η̄<=1 ✗" "$TMP/out"
+run_gdpath --snapshot --preset lowrank --steps 20 --size 150x44
+check "lowrank's theory step is flagged above 1/beta0^2" grep -q "η_theory·β0²=1.02 > 1: above 1/β0² (Thm 9.3 needs η·β² ≤ λ ≤ 1)" "$TMP/out"
+run_gdpath --snapshot -m shallow -a leaky --steps 5 --size 150x44
+check "leaky ReLU: says it borrows ReLU's step" grep -q "borrowed" "$TMP/out"
+
 done_testing

@@ -360,6 +360,71 @@ static void test_planted_labels(void **state)
 	}
 }
 
+/* [OS19b] Thm 2.1 / 2.3 for shallow: the constants the theorems use (μφ of softplus is the
+ * paper's 0.207, ReLU's 1/√(2π)), η̄ = 1 at the theory step, conditions met there and not
+ * at the experiments' η = 0.15; leaky ReLU and --train-output get no theorem. */
+static void test_os19b(void **state)
+{
+	(void)state;
+	struct run_cfg c;
+	run_cfg_default(&c);
+	c.ops = &model_shallow_ops;
+	c.mcfg.act = ACT_SOFTPLUS;
+	struct run *r = make(&c);
+	const struct theory *th = r->th;
+	assert_int_equal(th->os.thm, 21);
+	assert_true(fabs(th->os.mu - 0.2066) < 5e-4);
+	assert_true(th->os.unit_x && th->os.gauss_w0);
+	assert_true(fabs(theory_shallow_etabar(th, r->eta) - 1) < 1e-12);
+	assert_true(theory_shallow_checkable_met(th, r->eta));
+	double q = theory_shallow_rate(th, r->eta);
+	assert_true(q > 0 && q < 1);
+	assert_false(theory_shallow_checkable_met(th, 0.15));
+	char buf[256];
+	assert_non_null(strstr(theory_shallow_text(th, r->eta, true, 2, buf, sizeof buf), "if (2.2) holds"));
+	assert_non_null(strstr(theory_shallow_text(th, r->eta, true, 1, buf, sizeof buf), "not decided"));
+	run_free(r);
+
+	c.mcfg.act = ACT_RELU;
+	r = make(&c);
+	assert_int_equal(r->th->os.thm, 23);
+	assert_true(fabs(r->th->os.mu - 1 / sqrt(2 * M_PI)) < 1e-9);
+	run_free(r);
+
+	c.mcfg.act = ACT_LEAKY;
+	r = make(&c);
+	assert_int_equal(r->th->os.thm, 0);
+	assert_non_null(strstr(r->th->os.why, "leaky"));
+	assert_non_null(strstr(r->th->eta_source, "borrowed"));
+	run_free(r);
+
+	c.mcfg.act = ACT_SOFTPLUS;
+	c.mcfg.train_output = true;
+	r = make(&c);
+	assert_int_equal(r->th->os.thm, 0);
+	run_free(r);
+}
+
+/* Defect 8: the lowrank preset's theory step sits above 1/β0², and the screen flags it. */
+static void test_lowrank_theory_step_flag(void **state)
+{
+	(void)state;
+	struct run_cfg c;
+	run_cfg_default(&c);
+	c.ops = &model_lowrank_ops;
+	c.labels = LABELS_RADEMACHER;
+	struct run *r = make(&c);
+	double eb = r->th->eta_theory * r->th->beta0 * r->th->beta0;
+	print_message("lowrank: eta_theory * beta0^2 = %.3g\n", eb);
+	assert_true(eb > 1);
+	assert_true(theory_eta_above_limit(r->th));
+	run_free(r);
+	run_cfg_default(&c);
+	r = make(&c); /* linear: 1/β0² exactly on the limit, not above */
+	assert_false(theory_eta_above_limit(r->th));
+	run_free(r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -373,6 +438,8 @@ int main(void)
 	    cmocka_unit_test(test_envelope_piecewise),
 	    cmocka_unit_test(test_thm24_random_theta0),
 	    cmocka_unit_test(test_planted_labels),
+	    cmocka_unit_test(test_os19b),
+	    cmocka_unit_test(test_lowrank_theory_step_flag),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

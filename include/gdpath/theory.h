@@ -41,6 +41,22 @@ enum theory_verdict {
 /* Keep Jacobians for Δ̂ and L̂ only while n·p is at most this (three are kept). */
 #define THEORY_MAX_JACOBIAN 4000000.0
 
+/* [OS19b] Thm 2.1 / 2.3 for the shallow model (theory_shallow.c). */
+struct theory_os19b {
+	bool shallow;        /* the model is `shallow` */
+	int thm;             /* 21 (smooth φ), 23 (ReLU), or 0: neither applies (why says so) */
+	const char *why;     /* static text, or NULL */
+	bool unit_x;         /* every ‖x_i‖ = 1 */
+	bool gauss_w0;       /* W0 drawn iid N(0,1) (random init; set by the run) */
+	double B;            /* sup |φ'| ≥ sup |φ''| (Thm 2.1) */
+	double mu;           /* μφ = E[g φ'(g)], g ~ N(0,1) */
+	double xnorm;        /* ‖X‖ */
+	double kr2;          /* σ_min(X∗X)² = λ_min((XXᵀ)⊙(XXᵀ)) */
+	double kappa;        /* κ(X) = √(d/n)‖X‖/σ_min(X∗X)² */
+	double size, need;   /* √(kd) and the size (2.2)/(2.6) asks for, without its constant */
+	double eta_rule;     /* the theorem's η at η̄ = 1 */
+};
+
 struct theory {
 	size_t n, p;
 	long every;          /* spectrum cadence in steps (≥ 1) */
@@ -81,6 +97,8 @@ struct theory {
 
 	/* du: λ0 = λ_min(H∞) ([Du18]); NAN elsewhere. */
 	double lambda0;
+
+	struct theory_os19b os;
 
 	/* Closest global optimum (linear, glm). */
 	bool have_star;
@@ -169,11 +187,24 @@ double theory_star_gap(const struct theory *th, const double *theta);
  * α = σ_min(J(θ0))/2). */
 double theory_eta_beta2(const struct theory *th, double eta);
 double theory_eta_ratio(const struct theory *th, double eta);
+/* The theory step lies above 1/β0², where no λ ≤ 1 meets Thm 9.3's η ≤ λ/β² (defect 8). */
+bool theory_eta_above_limit(const struct theory *th);
 enum thm22 theory_thm22(const struct theory *th);
 /* glm: Thm 4.1's step limit 1/(‖X‖²Γ²), rate base 1 − ηγ²λ_min(XXᵀ) and path bound (4.3)
  * (Γ²/γ²)(λ_max/λ_min)(XXᵀ)‖θ0 − θ*‖; NAN for other models. */
 double theory_thm41_eta(const struct theory *th);
 double theory_thm41_rate(const struct theory *th, double eta);
 double theory_thm41_path(const struct theory *th);
+
+/* [OS19b] for shallow (theory_shallow.c): fill th->os (-1 if an eigenvalue solve fails);
+ * η̄ = η/η_rule; the rate base of ‖r_τ‖ ≤ q^τ r0 at η; whether the conditions a run can
+ * check hold (unit inputs, Gaussian W0, GD, η̄ ≤ 1); and the lines of text (0, 1, 2; NULL
+ * past the last) naming the conditions as met / not met / not decided. */
+int theory_shallow_init(struct theory *th, const struct model *m);
+double theory_shallow_etabar(const struct theory *th, double eta);
+double theory_shallow_rate(const struct theory *th, double eta);
+bool theory_shallow_checkable_met(const struct theory *th, double eta);
+const char *theory_shallow_text(const struct theory *th, double eta, bool ascii, int line, char *buf,
+				size_t len);
 
 #endif
