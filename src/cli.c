@@ -16,6 +16,7 @@
 #include "gdpath/optim.h"
 #include "gdpath/preset.h"
 #include "gdpath/theme.h"
+#include "gdpath/theory.h"
 #include "gdpath/userconf.h"
 #include "gdpath/util.h"
 
@@ -140,7 +141,7 @@ void cli_usage(FILE *out)
 	      "      --fps N             redraws per second at most (default 30)\n"
 	      "      --speed N           optimizer steps per second at most (default 60; 0: as\n"
 	      "                          many as fit in each frame)\n"
-	      "      --list WHAT         models, optimizers, activations, presets, themes\n"
+	      "      --list WHAT         models, optimizers, activations, presets, overlays, themes\n"
 	      "  -h, --help              show this help and exit\n"
 	      "  -V, --version           show the version and exit\n"
 	      "\n"
@@ -177,13 +178,17 @@ static int print_list(const char *what, char **cause)
 		/* not in --help: for the documentation tests */
 		for (size_t i = 0; longopts[i].name; i++)
 			printf("%s\n", longopts[i].name);
+	} else if (strcmp(what, "overlays") == 0) {
+		for (int i = 0; i < OV_COUNT; i++)
+			printf("%-16s %-30s %s\n", theory_overlay(i)->name, theory_overlay(i)->legend,
+			       theory_overlay(i)->when);
 	} else if (strcmp(what, "themes") == 0) {
 		char **names = theme_list();
 		for (size_t i = 0; names && names[i]; i++)
 			puts(names[i]);
 		theme_strv_free(names);
 	} else {
-		*cause = xasprintf("--list: unknown list '%s' (models, optimizers, activations, presets, themes)",
+		*cause = xasprintf("--list: unknown list '%s' (models, optimizers, activations, presets, overlays, themes)",
 				   what);
 		return -1;
 	}

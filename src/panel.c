@@ -194,9 +194,9 @@ void panel_misfit(struct canvas *c, const struct app *a, int x, int y, int w, in
 		}
 	} else if (a->bounds && p.aw >= 36 && p.ah >= 10) {
 		static char g[48], rr[48], z[48];
-		snprintf(g, sizeof g, "r0 - %s%s d  (2.12)", s->alpha, s->hat);
-		snprintf(rr, sizeof rr, "r0 - %s%s d  (2.15) Thm 2.4", s->beta, s->hat);
-		snprintf(z, sizeof z, "r0 - %s%s d  (9.3) Thm 9.3", s->zeta, s->hat);
+		snprintf(g, sizeof g, "r0 - %s%s d  %s", s->alpha, s->hat, theory_overlay(OV_GREEN)->legend);
+		snprintf(rr, sizeof rr, "r0 - %s%s d  %s", s->beta, s->hat, theory_overlay(OV_RED)->legend);
+		snprintf(z, sizeof z, "r0 - %s%s d  %s", s->zeta, s->hat, theory_overlay(OV_ZETA)->legend);
 		if (gd && th->alpha_hat > 0)
 			e[n++] = (struct plot_legend_entry){PLOT_LEGEND_LINE, ROLE_GREEN_LINE, CANVAS_SOLID, 0, g};
 		e[n++] = (struct plot_legend_entry){PLOT_LEGEND_LINE, ROLE_RED_LINE, CANVAS_DASHED, 0, rr};

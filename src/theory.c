@@ -681,12 +681,34 @@ bool theory_envelope_applies(const struct theory *th, int kind)
 	return false;
 }
 
+static const struct theory_overlay_info overlays[OV_COUNT] = {
+    [OV_GREEN] = {"green-line", "(2.12)", "misfit plot, gradient descent: misfit = r0 - alpha d"},
+    [OV_REGION] = {"region", "Fig. 1", "misfit plot, gradient descent: between the red and green lines"},
+    [OV_ZETA] = {"zeta-line", "(9.3) Thm 9.3",
+		 "misfit plot, gradient descent inside Thm 9.3's conditions: misfit = r0 - zeta d"},
+    [OV_RED] = {"red-line", "(2.15) Thm 2.4", "misfit plot, every optimizer: misfit = r0 - beta d"},
+    [OV_MARK_BETA] = {"r0/beta", "Thm 2.4", "misfit plot, every optimizer: no optimum is nearer"},
+    [OV_MARK_ALPHA] = {"r0/alpha", "(2.12)", "misfit plot, gradient descent: where the green line ends"},
+    [OV_MARK_STAR] = {"theta*", "exact", "misfit plot, linear and glm: the closest optimum"},
+    [OV_ENV_23] = {"envelope-2.3", "(2.3) Thm 2.1",
+		   "loss plot, gradient descent with lambda >= 1/2 and eta beta^2 <= 1/2"},
+    [OV_ENV_92] = {"envelope-9.2", "(9.2) Thm 9.3", "loss plot, gradient descent inside Thm 9.3's conditions"},
+    [OV_ENV_SGD] = {"envelope-3.2", "(3.2) Thm 3.1, in expectation",
+		    "loss plot, sgd with minibatch 1 inside Thm 3.1's step condition"},
+    [OV_ENV_DU_GD] = {"envelope-du-gd", "[Du18] Thm 4.1, not checked",
+		      "loss plot, du with gradient descent: (1 - eta lambda0/2)^k"},
+    [OV_ENV_DU_FLOW] = {"envelope-du-flow", "[Du18] Thm 3.1, not checked",
+			"loss plot, du with gradient flow: exp(-lambda0 t)"},
+};
+
+const struct theory_overlay_info *theory_overlay(int ov)
+{
+	return ov >= 0 && ov < OV_COUNT ? &overlays[ov] : NULL;
+}
+
 const char *theory_envelope_source(int kind)
 {
-	static const char *const src[TE_COUNT] = {
-	    "(2.3) Thm 2.1", "(9.2) Thm 9.3", "(3.2) Thm 3.1, in expectation",
-	    "[Du18] Thm 4.1, not checked", "[Du18] Thm 3.1, not checked"};
-	return kind >= 0 && kind < TE_COUNT ? src[kind] : "?";
+	return kind >= 0 && kind < TE_COUNT ? overlays[OV_ENV_23 + kind].legend : "?";
 }
 
 /* log of the per-step factor on ‖r‖² of envelope `kind` at η; NAN outside its conditions. */

@@ -231,4 +231,15 @@ check "lowrank's theory step is flagged above 1/beta0^2" grep -q "η_theory·β0
 run_gdpath --snapshot -m shallow -a leaky --steps 5 --size 150x44
 check "leaky ReLU: says it borrows ReLU's step" grep -q "borrowed" "$TMP/out"
 
+run_gdpath --snapshot --preset du --steps 100 --size 120x40
+check "du with gd: [Du18] Thm 4.1's rate drawn and named as not checked" grep -q "\[Du18\] Thm 4.1, not checked" "$TMP/out"
+run_gdpath --snapshot --preset du -O flow --eta 0.1 --steps 20 --size 120x40
+check "du with flow: [Du18] Thm 3.1's rate drawn and named as not checked" sh -c '
+	grep -q "\[Du18\] Thm 3.1, not checked" "$1" && ! grep -q "(2.12)\|(9.3) Thm 9.3" "$1"' _ "$TMP/out"
+run_gdpath --snapshot -O sgd --minibatch 1 --eta 0.001 --steps 20 --size 120x40
+check "sgd with minibatch 1: Thm 3.1's envelope, in expectation" sh -c '
+	grep -q "(3.2) Thm 3.1, in expectation" "$1" && ! grep -q "(2.12)\|(9.3) Thm 9.3" "$1"' _ "$TMP/out"
+run_gdpath --list overlays
+check "--list overlays" sh -c '[ "$0" -eq 0 ] && grep -q "^zeta-line .*(9.3) Thm 9.3" "$1"' "$status" "$TMP/out"
+
 done_testing

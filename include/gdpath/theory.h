@@ -164,6 +164,19 @@ enum theory_envelope_kind {
 	TE_DU_FLOW, /* [Du18] Thm 3.1: ‖r(t)‖² ≤ e^{−λ0 t} r0² (w.h.p., conditions not checked) */
 	TE_COUNT
 };
+/* Everything the plots draw from the theory, with its source: the one list behind the
+ * legends, `gdpath --list overlays` and the man page's OVERLAYS (tests/test_docs.sh). */
+enum theory_overlay {
+	OV_GREEN, OV_REGION, OV_ZETA, OV_RED, OV_MARK_BETA, OV_MARK_ALPHA, OV_MARK_STAR,
+	OV_ENV_23, OV_ENV_92, OV_ENV_SGD, OV_ENV_DU_GD, OV_ENV_DU_FLOW, OV_COUNT
+};
+struct theory_overlay_info {
+	const char *name;   /* one word, for --list overlays and the man page */
+	const char *legend; /* the source as the legend shows it */
+	const char *when;   /* when it is drawn */
+};
+const struct theory_overlay_info *theory_overlay(int ov);
+
 /* True when the envelope applies now (its optimizer, and its conditions where checkable). */
 bool theory_envelope_applies(const struct theory *th, int kind);
 /* Its source, e.g. "(9.2) Thm 9.3" (static text). */
