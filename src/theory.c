@@ -527,8 +527,8 @@ const char *theory_verdict_text(const struct theory *th, bool ascii, bool long_f
 			 long_form ? " (n > p or J rank-deficient: Assumption 1 fails)" : "");
 		break;
 	case TV_UNMEASURED:
-		snprintf(buf, len, "%s not measured yet%s", la,
-			 long_form ? ": no guarantee until J is measured again" : "");
+		snprintf(buf, len, "%s not measured yet (spectrum every %ld steps)%s", la, th->every,
+			 long_form ? ": no guarantee until then" : "");
 		break;
 	case TV_LAMBDA:
 		snprintf(buf, len, "Thm 9.3: %s = 0 (measured J deviation too large): no guarantee", la);
