@@ -15,7 +15,11 @@
 #include <cmocka.h>
 
 #include "gdpath/act.h"
+#include "gdpath/app.h"
+#include "gdpath/canvas.h"
 #include "gdpath/data.h"
+#include "gdpath/panel.h"
+#include "gdpath/role.h"
 #include "gdpath/optim.h"
 #include "gdpath/run.h"
 #include "gdpath/theory.h"
@@ -425,6 +429,72 @@ static void test_lowrank_theory_step_flag(void **state)
 	run_free(r);
 }
 
+/* Cells of the canvas whose glyph (or background, bg true) has this role. */
+static int cells_with(struct canvas *c, int role, bool bg)
+{
+	int n = 0;
+	for (int y = 0; y < canvas_height(c); y++)
+		for (int x = 0; x < canvas_width(c); x++) {
+			const struct canvas_cell *k = canvas_cell(c, x, y);
+			n += bg ? k->bg == role : k->fg == role && k->ch != ' ';
+		}
+	return n;
+}
+
+/* Defect 4 on the canvas: with Adam the misfit plot has the red line but no green line,
+ * no region and no ζ̂ line, and the loss plot no envelope; with GD at the theory step all
+ * of them are there. */
+static void overlay_cells(int optim, double eta, int *green, int *region, int *zeta, int *red,
+			  int *env)
+{
+	struct opts o;
+	memset(&o, 0, sizeof o);
+	run_cfg_default(&o.run);
+	o.every = 1;
+	o.fps = 30;
+	o.cols = 120;
+	o.rows = 40;
+	o.run.ocfg.kind = optim;
+	if (eta > 0) {
+		o.run.eta_theory = false;
+		o.run.eta = eta;
+	}
+	struct app a;
+	char *cause = NULL;
+	int st;
+	if (app_init(&a, &o, &cause, &st) != 0)
+		fail_msg("app_init: %s", cause);
+	for (int s = 0; s < 30; s++)
+		assert_int_equal(run_step(app_active(&a)), RUN_OK);
+	struct canvas *c = canvas_new(120, 40, CANVAS_BRAILLE);
+	panel_misfit(c, &a, 0, 0, 60, 40);
+	*green = cells_with(c, ROLE_GREEN_LINE, false);
+	*region = cells_with(c, ROLE_REGION, true);
+	*zeta = cells_with(c, ROLE_ZETA_LINE, false);
+	*red = cells_with(c, ROLE_RED_LINE, false);
+	canvas_clear(c);
+	panel_loss(c, &a, 0, 0, 120, 40);
+	*env = cells_with(c, ROLE_ENVELOPE, false) + cells_with(c, ROLE_ZETA_LINE, false);
+	canvas_free(c);
+	app_free(&a);
+}
+
+static void test_overlays_drawn_per_optimizer(void **state)
+{
+	(void)state;
+	int g, rg, z, rd, e;
+	overlay_cells(OPT_ADAM, 0.01, &g, &rg, &z, &rd, &e);
+	print_message("adam: green %d region %d zeta %d red %d envelope %d\n", g, rg, z, rd, e);
+	assert_int_equal(g, 0);
+	assert_int_equal(rg, 0);
+	assert_int_equal(z, 0);
+	assert_int_equal(e, 0);
+	assert_true(rd > 10);
+	overlay_cells(OPT_GD, 0, &g, &rg, &z, &rd, &e);
+	print_message("gd: green %d region %d zeta %d red %d envelope %d\n", g, rg, z, rd, e);
+	assert_true(g > 10 && rg > 10 && z > 10 && rd > 10 && e > 10);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -439,6 +509,7 @@ int main(void)
 	    cmocka_unit_test(test_thm24_random_theta0),
 	    cmocka_unit_test(test_planted_labels),
 	    cmocka_unit_test(test_os19b),
+	    cmocka_unit_test(test_overlays_drawn_per_optimizer),
 	    cmocka_unit_test(test_lowrank_theory_step_flag),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
