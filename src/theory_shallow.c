@@ -206,7 +206,8 @@ const char *theory_shallow_text(const struct theory *th, double eta, bool ascii,
 		if (o->thm == 21)
 			snprintf(b, sizeof b, " B=%.3g", o->B);
 		snprintf(buf, len, "%s rate %s%.6g^%s;  %sX%s=%.3g%s %s=%.3g %smin(X*X)%s=%.3g %s=%.3g",
-			 met ? (o->thm == 21 ? "if (2.2) holds:" : "if (2.6) holds:") : "conditions not met:",
+			 met ? (o->thm == 21 ? "if (2.2) holds, w.h.p.:" : "if (2.6) holds, w.h.p.:")
+			     : "conditions not met:",
 			 met ? "" : "would be ", theory_shallow_rate(th, eta), ascii ? "t" : "τ",
 			 ascii ? "|" : "‖", ascii ? "|" : "‖", o->xnorm, b, ascii ? "mu" : "μφ", o->mu,
 			 ascii ? "sigma" : "σ", ascii ? "^2" : "²", o->kr2, ascii ? "kappa" : "κ", o->kappa);

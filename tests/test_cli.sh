@@ -223,7 +223,7 @@ check "align labels on a nonlinear model warn" grep -q "^# labels: align-max (al
 
 run_gdpath --snapshot -m shallow --steps 20 --size 150x44
 check "shallow at the theory step: [OS19b] Thm 2.1's conditions and its rate" sh -c '
-	grep -q "\[OS19b\] Thm 2.1: |x_i|=1 ✓  W0 N(0,1) ✓  gd ✓  η̄<=1 ✓ (1)" "$1" && grep -q "if (2.2) holds: rate 0\.[0-9]*^τ" "$1" && grep -q "c unspecified, not decided" "$1"' _ "$TMP/out"
+	grep -q "\[OS19b\] Thm 2.1: |x_i|=1 ✓  W0 N(0,1) ✓  gd ✓  η̄<=1 ✓ (1)" "$1" && grep -q "if (2.2) holds, w.h.p.: rate 0\.[0-9]*^τ" "$1" && grep -q "c unspecified, not decided" "$1"' _ "$TMP/out"
 run_gdpath --snapshot --preset relu --steps 20 --size 150x44
 check "relu preset: Thm 2.3 named, its step condition not met" grep -q "\[OS19b\] Thm 2.3: .*η̄<=1 ✗" "$TMP/out"
 run_gdpath --snapshot --preset lowrank --steps 20 --size 150x44

@@ -385,7 +385,7 @@ static void test_os19b(void **state)
 	assert_true(q > 0 && q < 1);
 	assert_false(theory_shallow_checkable_met(th, 0.15));
 	char buf[256];
-	assert_non_null(strstr(theory_shallow_text(th, r->eta, true, 2, buf, sizeof buf), "if (2.2) holds"));
+	assert_non_null(strstr(theory_shallow_text(th, r->eta, true, 2, buf, sizeof buf), "if (2.2) holds, w.h.p."));
 	assert_non_null(strstr(theory_shallow_text(th, r->eta, true, 1, buf, sizeof buf), "not decided"));
 	run_free(r);
 
