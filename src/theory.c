@@ -593,29 +593,6 @@ double theory_dist_max(const struct theory *th)
 	return th->alpha_hat > 0 ? th->r0 / th->alpha_hat : INFINITY;
 }
 
-static double envelope(double base, double steps, double r0)
-{
-	if (!(base >= 0 && base <= 1))
-		return NAN;
-	return pow(base, steps / 2) * r0;
-}
-
-double theory_envelope(const struct theory *th, double eta, double steps)
-{
-	return envelope(1 - eta * th->alpha_hat * th->alpha_hat / 2, steps, th->r0);
-}
-
-double theory_envelope_general(const struct theory *th, double eta, double steps)
-{
-	return envelope(1 - th->lambda_hat * eta * th->alpha_hat * th->alpha_hat, steps, th->r0);
-}
-
-double theory_envelope_sgd(const struct theory *th, double eta, double steps)
-{
-	return envelope(1 - eta * th->alpha_hat * th->alpha_hat / (2 * (double)th->n), steps,
-			th->r0);
-}
-
 double theory_path_bound_thm21(const struct theory *th)
 {
 	return th->alpha_hat > 0 ? 4 * th->r0 / th->alpha_hat : INFINITY;

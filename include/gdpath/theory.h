@@ -148,14 +148,9 @@ double theory_zeta_line(const struct theory *th, double distance); /* r0 − ζ�
 double theory_dist_min(const struct theory *th);
 double theory_dist_max(const struct theory *th);
 
-/* Rate envelopes on ‖r_τ‖ after `steps` steps at η: (2.3) (1 − ηα̂²/2)^{τ/2} r0, the
- * general (9.2) (1 − λ̂ηα̂²)^{τ/2} r0, and SGD's Thm 3.1 (1 − ηα̂²/(2n))^{τ/2} r0 (the
- * root of the expected squared misfit). NAN where the base is outside [0, 1]. */
-double theory_envelope(const struct theory *th, double eta, double steps);
-double theory_envelope_general(const struct theory *th, double eta, double steps);
-double theory_envelope_sgd(const struct theory *th, double eta, double steps);
-
-/* Which envelope a plot of ‖r_τ‖ may draw for the current optimizer and verdict. */
+/* Rate envelopes on ‖r_τ‖: which a plot may draw for the current optimizer and verdict.
+ * (2.3) (1 − ηα̂²/2)^{τ/2} r0, the general (9.2) (1 − λ̂ηα̂²)^{τ/2} r0, SGD's Thm 3.1
+ * (1 − ηα̂²/(2n))^{τ/2} r0 (the root of the expected squared misfit), [Du18]'s. */
 enum theory_envelope_kind {
 	TE_23,     /* [OS19] (2.3), Thm 2.1: GD with λ̂ ≥ ½ and η·β̂² ≤ ½ */
 	TE_92,     /* [OS19] (9.2), Thm 9.3: GD inside its conditions */
