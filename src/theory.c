@@ -542,11 +542,10 @@ const char *theory_verdict_text(const struct theory *th, bool ascii, bool long_f
 			 long_form ? (th->lipschitz ? "" : "; J not Lipschitz: Assumption 2(a) only") : "");
 		break;
 	case TV_THM41:
-		snprintf(buf, len, "Thm 4.1 applies: |theta-theta*| <= %.4g^t |theta0-theta*| (4.2)",
+		snprintf(buf, len,
+			 ascii ? "Thm 4.1 applies: |theta-theta*| <= %.4g^t |theta0-theta*| (4.2)"
+			       : "Thm 4.1 applies: ‖θ−θ*‖ ≤ %.4g^τ ‖θ0−θ*‖ (4.2)",
 			 theory_thm41_rate(th, th->eta));
-		if (!ascii)
-			snprintf(buf, len, "Thm 4.1 applies: ‖θ−θ*‖ ≤ %.4g^τ ‖θ0−θ*‖ (4.2)",
-				 theory_thm41_rate(th, th->eta));
 		break;
 	case TV_SGD:
 		snprintf(buf, len, "Thm 3.1 applies: rate (3.2) in expectation");
