@@ -2,7 +2,8 @@
  * β = σ_max(J) from the Gram matrix J Jᵀ, the running α̂, β̂, the Jacobian deviation Δ̂ and
  * smoothness estimate L̂, λ̂ and ζ̂ of [OS19] Thm 9.3, the closest optimum where it is known,
  * and the bound lines, rate envelopes, path bounds and step-size gauges as functions the
- * screen can call. Numerics only: no I/O, no curses. Workspaces are allocated by
+ * screen can call; which theorem covers the optimizer and step, under its own conditions
+ * (Thm 9.3, Thm 4.1 for glm, Thm 3.1 for SGD, [Du18] for du, [OS19b] for shallow). Numerics only: no I/O, no curses. Workspaces are allocated by
  * theory_new(); nothing is allocated per step. */
 #ifndef GDPATH_THEORY_H
 #define GDPATH_THEORY_H
@@ -24,7 +25,8 @@ enum theory_method {
 	THEORY_OTHER, /* momentum, Nesterov, Adam, SGD minibatch > 1: no theorem */
 };
 
-/* What the theory can say about the current step (theory_observe), most specific first. */
+/* What the theory can say about the current step (theory_observe). Only TV_THM93, TV_THM41
+ * and TV_SGD are guarantees (theory_guaranteed); the others say why none applies. */
 enum theory_verdict {
 	TV_NO_ALPHA,   /* α̂ = 0 (n > p or J rank-deficient): no guarantee */
 	TV_UNMEASURED, /* λ̂ unknown until the Jacobian is measured again */
