@@ -725,9 +725,11 @@ double theory_envelope_at(const struct theory *th, int kind, const long *mark_st
 	for (size_t k = 0; k < nmarks; k++) {
 		double start = (double)mark_step[k];
 		double end = k + 1 < nmarks ? (double)mark_step[k + 1] : INFINITY;
+		if (!(tau > start))
+			break;
 		double len = fmin(tau, end) - start;
 		if (!(len > 0))
-			break;
+			continue; /* η changed twice at one step: the later value is in force */
 		double f = env_log_factor(th, kind, mark_eta[k]);
 		if (isnan(f))
 			return NAN;

@@ -272,6 +272,7 @@ static void test_envelope_piecewise(void **state)
 	for (int s = 0; s < 20; s++)
 		run_step(r);
 	double eta1 = r->eta;
+	run_set_eta(r, eta1 * 4); /* two changes at one step: only the last is in force */
 	run_set_eta(r, eta1 / 2);
 	for (int s = 0; s < 30; s++)
 		run_step(r);
