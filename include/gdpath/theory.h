@@ -180,7 +180,9 @@ bool theory_envelope_applies(const struct theory *th, int kind);
 const char *theory_envelope_source(int kind);
 /* ‖r_τ‖ bound of envelope `kind` at step tau, piecewise in η: the step size changed to
  * mark_eta[i] after step mark_step[i] (mark_step[0] = 0, increasing), as recorded by the
- * tracker. NAN where a segment's η is outside the envelope's range. */
+ * tracker (which keeps the first and the last TRACK_MAX_MARKS − 1 changes: past that the
+ * oldest changes are merged into the first η). NAN where a segment's η is outside the
+ * envelope's conditions. */
 double theory_envelope_at(const struct theory *th, int kind, const long *mark_step,
 			  const double *mark_eta, size_t nmarks, double tau);
 
