@@ -53,7 +53,9 @@ void batch_write_meta(FILE *out, const struct run *r)
 	fprintf(out, "# p: %zu\n", m->p);
 	fprintf(out, "# seed: %lu\n", r->cfg.seed);
 	fprintf(out, "# data: %s\n", r->cfg.data_file ? r->cfg.data_file : "generated");
-	fprintf(out, "# labels: %s\n", r->cfg.data_file ? "from data" : labels_name(r->cfg.labels));
+	const char *note = run_labels_note(r);
+	fprintf(out, "# labels: %s%s%s%s\n", r->cfg.data_file ? "from data" : labels_name(r->cfg.labels),
+		note ? " (" : "", note ? note : "", note ? ")" : "");
 	fprintf(out, "# init: %s\n", r->cfg.init == INIT_ZERO   ? "zero"
 				     : r->cfg.init == INIT_FILE ? r->cfg.init_file
 								: "random");
@@ -62,7 +64,7 @@ void batch_write_meta(FILE *out, const struct run *r)
 	num(out, r->eta);
 	fputs("\n# eta_theory: ", out);
 	num(out, th->eta_theory);
-	fprintf(out, "%s\n", th->eta_theory_fallback ? " (1/(2 beta0^2), Thm 2.2)" : "");
+	fprintf(out, " (%s)\n", th->eta_source);
 	fputs("# r0: ", out);
 	num(out, th->r0);
 	fputs("\n# alpha0: ", out);
@@ -88,7 +90,7 @@ void batch_write_header(FILE *out, const struct run *r)
 		const char *n = r->m->layer[l].name;
 		fprintf(out, ",distance.%s,ndistance.%s,path.%s", n, n, n);
 	}
-	fputs(",zeta,lambda,outside,proj_u,proj_v", out);
+	fputs(",zeta,lambda,checked,outside,proj_u,proj_v", out);
 	for (size_t i = 0; i < r->nextras; i++)
 		fprintf(out, ",%s", r->extra_names[i]);
 	fputc('\n', out);
@@ -122,7 +124,11 @@ static void write_row(FILE *out, struct run *r, const struct track_point *pt,
 	}
 	field(out, th->zeta_hat, current && !isnan(th->zeta_hat));
 	field(out, th->lambda_hat, current && !isnan(th->lambda_hat));
-	field(out, (double)th->outside, current && r->cfg.ocfg.kind == OPT_GD);
+	/* checked: steps where a theorem's guarantee applied (Thm 9.3 or 4.1), empty where no
+	 * such theorem covers the model and optimizer; outside: empty until a step was checked. */
+	bool checkable = th->method == THEORY_GD;
+	field(out, (double)th->checked, current && checkable);
+	field(out, (double)th->outside, current && checkable && th->checked > 0);
 	double pu = NAN, pv = NAN;
 	if (current)
 		proj_coords(r->pj, r->theta, r->theta0, &pu, &pv);

@@ -18,6 +18,7 @@
 #include "gdpath/preset.h"
 #include "gdpath/sweep.h"
 #include "gdpath/theme.h"
+#include "gdpath/theory.h"
 #include "gdpath/userconf.h"
 #include "gdpath/util.h"
 
@@ -151,7 +152,7 @@ void cli_usage(FILE *out)
 	      "  -a, --activation NAME   softplus, relu, leaky, tanh, sigmoid, quadratic, linear\n"
 	      "      --gamma G           add a linear part: (1-G)*phi(z) + G*z, 0 <= G <= 1\n"
 	      "      --train-output      shallow: train the output layer v too\n"
-	      "      --labels KIND       gaussian, rademacher, align-min, align-max\n"
+	      "      --labels KIND       gaussian, rademacher, align-min, align-max, planted\n"
 	      "      --init KIND|FILE    random (default), zero, or a file of p numbers\n"
 	      "      --save-init FILE    write theta0, one number a line\n"
 	      "      --data FILE         read samples from CSV (last column the label)\n"
@@ -179,8 +180,8 @@ void cli_usage(FILE *out)
 	      "      --fps N             redraws per second at most (default 30)\n"
 	      "      --speed N           optimizer steps per second at most (default 60; 0: as\n"
 	      "                          many as fit in each frame)\n"
-	      "      --list WHAT         models, optimizers, activations, presets, themes,\n"
-	      "                          sweeps\n"
+	      "      --list WHAT         models, optimizers, activations, presets, overlays,\n"
+	      "                          themes, sweeps\n"
 	      "\n"
 	      "Sweeps (with --batch; one CSV row per cell or step size):\n"
 	      "      --sweep NAME        phase: the success rate over (k, d), [OS19b] Fig. 2\n"
@@ -242,13 +243,17 @@ static int print_list(const char *what, char **cause)
 	} else if (strcmp(what, "sweeps") == 0) {
 		for (size_t i = 0; i < sweep_count(); i++)
 			printf("%-10s %s\n", sweep_at(i)->name, sweep_at(i)->summary);
+	} else if (strcmp(what, "overlays") == 0) {
+		for (int i = 0; i < OV_COUNT; i++)
+			printf("%-16s %-30s %s\n", theory_overlay(i)->name, theory_overlay(i)->legend,
+			       theory_overlay(i)->when);
 	} else if (strcmp(what, "themes") == 0) {
 		char **names = theme_list();
 		for (size_t i = 0; names && names[i]; i++)
 			puts(names[i]);
 		theme_strv_free(names);
 	} else {
-		*cause = xasprintf("--list: unknown list '%s' (models, optimizers, activations, presets, themes, sweeps)",
+		*cause = xasprintf("--list: unknown list '%s' (models, optimizers, activations, presets, overlays, themes, sweeps)",
 				   what);
 		return -1;
 	}
@@ -415,7 +420,7 @@ static int handle(int c, const char *arg, struct opts *o, char **cause)
 		return 0;
 	case OPT_LABELS:
 		if ((rc->labels = labels_lookup(arg)) < 0) {
-			*cause = xasprintf("--labels: unknown kind '%s' (gaussian, rademacher, align-min, align-max)",
+			*cause = xasprintf("--labels: unknown kind '%s' (gaussian, rademacher, align-min, align-max, planted)",
 					   arg);
 			return -1;
 		}

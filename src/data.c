@@ -16,7 +16,7 @@
 #include "gdpath/util.h"
 
 static const char *const labels_names[LABELS_COUNT] = {"gaussian", "rademacher", "align-min",
-							"align-max"};
+							"align-max", "planted"};
 
 const char *labels_name(int kind)
 {
@@ -106,6 +106,7 @@ int data_labels(struct dataset *ds, int kind, gsl_rng *rng, char **cause)
 {
 	switch (kind) {
 	case LABELS_GAUSSIAN:
+	case LABELS_PLANTED:
 		for (size_t i = 0; i < ds->n; i++)
 			ds->y[i] = gsl_ran_gaussian(rng, 1.0);
 		return 0;

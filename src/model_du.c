@@ -1,7 +1,7 @@
 /* model_du.c — the two-layer ReLU net of [Du18]: f(x) = (1/√m) Σ_r a_r ReLU(w_rᵀx), only W
  * (m × d, row-major, layer "W") trained. Owns its forward pass and gradients, the Gram
  * matrix H(θ) of [Du18] eq. (5), H∞ and λ0, and the live quantities of [Du18] Sec. 4
- * (pattern flips, max_r ‖w_r − w_r(0)‖, R' of Cor. 4.1).
+ * (pattern flips, max_r ‖w_r − w_r(0)‖, R' of Cor. 4.1's proof).
  *
  * The output weights are fixed and balanced rather than drawn: a_r = +1 for even r and −1
  * for odd r (0-based). [Du18] draws a_r uniformly from {±1}; the balanced choice is one such
@@ -330,7 +330,8 @@ static size_t du_extras(struct model *m, const double *theta, const double *thet
 	double move = 0;
 	for (size_t r = 0; r < w; r++)
 		move = fmax(move, vec_dist(theta + r * d, theta0 + r * d, d));
-	/* [Du18] Cor. 4.1, eq. (6): R' = 4√n ‖y − u(0)‖ / (√m λ0), u(0) = f(θ0). */
+	/* [Du18] Cor. 4.1: R' = 4√n ‖y − u(0)‖ / (√m λ0), u(0) = f(θ0), as the last line of its
+	 * proof (appendix) computes it; the statement, eq. (6), prints √(mλ0) instead. */
 	outputs(s, s->S0, s->f);
 	double res = vec_dist(m->data->y, s->f, n);
 	vals[0] = (double)flips / ((double)w * (double)n);

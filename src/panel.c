@@ -115,6 +115,13 @@ static void run_label(const struct app *a, int i, char *buf, size_t len)
 		 fate);
 }
 
+/* The ζ̂ line of Thm 9.3: only where its conditions hold, and only when it differs from
+ * the green line. */
+static bool show_zeta(const struct theory *th)
+{
+	return th->verdict == TV_THM93 && th->zeta_hat > 0 && th->zeta_hat < th->alpha_hat * 0.999;
+}
+
 void panel_misfit(struct canvas *c, const struct app *a, int x, int y, int w, int h)
 {
 	const struct run *r = app_active(a);
@@ -142,20 +149,24 @@ void panel_misfit(struct canvas *c, const struct app *a, int x, int y, int w, in
 
 	/* The bound lines misfit = r0 − c·distance become Y = sy·r0 − c·(sy/sx)·X. */
 	double a0 = sc.sy * r0, k = sc.sy / sc.sx;
+	/* The region and the green line are gradient descent's ([OS19] Fig. 1, (2.12)); the ζ̂
+	 * line only where Thm 9.3's conditions hold at this η; the red line (2.15) holds for
+	 * every θ, so every optimizer gets it. */
+	bool gd = th->method == THEORY_GD, zeta = show_zeta(th);
 	if (a->bounds) {
-		if (th->alpha_hat > 0)
+		if (gd && th->alpha_hat > 0)
 			plot_fill_between(&p, a0, -th->beta_hat * k, a0, -th->alpha_hat * k, ROLE_REGION);
-		if (th->zeta_hat > 0 && th->zeta_hat < th->alpha_hat * 0.999)
+		if (zeta)
 			plot_line_ab(&p, a0, -th->zeta_hat * k, ROLE_ZETA_LINE, CANVAS_DOTTED);
 		plot_line_ab(&p, a0, -th->beta_hat * k, ROLE_RED_LINE, CANVAS_DASHED);
-		if (th->alpha_hat > 0)
+		if (gd && th->alpha_hat > 0)
 			plot_line_ab(&p, a0, -th->alpha_hat * k, ROLE_GREEN_LINE, CANVAS_SOLID);
 		char lb[32];
 		snprintf(lb, sizeof lb, "r0/%s", s->beta);
 		if (isfinite(dmin))
 			plot_vmark(&p, dmin * sc.sx, ROLE_MARK, lb);
 		snprintf(lb, sizeof lb, "r0/%s", s->alpha);
-		if (isfinite(dmax))
+		if (gd && isfinite(dmax))
 			plot_vmark(&p, dmax * sc.sx, ROLE_MARK, lb);
 		if (th->have_star)
 			plot_vmark(&p, th->star_dist * sc.sx, ROLE_MARK, a->ascii ? "theta*" : "θ*");
@@ -183,12 +194,13 @@ void panel_misfit(struct canvas *c, const struct app *a, int x, int y, int w, in
 		}
 	} else if (a->bounds && p.aw >= 36 && p.ah >= 10) {
 		static char g[48], rr[48], z[48];
-		snprintf(g, sizeof g, "r0 - %s%s d  (2.12)", s->alpha, s->hat);
-		snprintf(rr, sizeof rr, "r0 - %s%s d  (2.15)", s->beta, s->hat);
-		snprintf(z, sizeof z, "r0 - %s%s d  (Thm 9.3)", s->zeta, s->hat);
-		e[n++] = (struct plot_legend_entry){PLOT_LEGEND_LINE, ROLE_GREEN_LINE, CANVAS_SOLID, 0, g};
+		snprintf(g, sizeof g, "r0 - %s%s d  %s", s->alpha, s->hat, theory_overlay(OV_GREEN)->legend);
+		snprintf(rr, sizeof rr, "r0 - %s%s d  %s", s->beta, s->hat, theory_overlay(OV_RED)->legend);
+		snprintf(z, sizeof z, "r0 - %s%s d  %s", s->zeta, s->hat, theory_overlay(OV_ZETA)->legend);
+		if (gd && th->alpha_hat > 0)
+			e[n++] = (struct plot_legend_entry){PLOT_LEGEND_LINE, ROLE_GREEN_LINE, CANVAS_SOLID, 0, g};
 		e[n++] = (struct plot_legend_entry){PLOT_LEGEND_LINE, ROLE_RED_LINE, CANVAS_DASHED, 0, rr};
-		if (th->zeta_hat > 0 && th->zeta_hat < th->alpha_hat * 0.999)
+		if (zeta)
 			e[n++] = (struct plot_legend_entry){PLOT_LEGEND_LINE, ROLE_ZETA_LINE, CANVAS_DOTTED,
 							     0, z};
 		e[n++] = (struct plot_legend_entry){PLOT_LEGEND_MARKER, ROLE_CURRENT, 0, GLYPH_CURRENT,
@@ -231,19 +243,28 @@ void panel_loss(struct canvas *c, const struct app *a, int x, int y, int w, int 
 	plot_set_y(&p, lo, hi, ys);
 	plot_axes(&p, "step", a->ascii ? "loss |r|^2/2" : "loss ½‖r‖²");
 
+	/* Each envelope a theorem states for this optimizer, piecewise in the η in force at
+	 * each step (the tracker's marks), drawn as loss ½‖r‖². */
 	const struct theory *th = act->th;
-	if (a->bounds && th->alpha_hat > 0) {
-		/* (2.3): ‖r_τ‖ ≤ (1 − ηα̂²/2)^{τ/2} r0 (SGD: Thm 3.1), drawn as loss ½‖r‖². */
+	const struct track *et = act->tr;
+	struct plot_legend_entry le[TE_COUNT];
+	int nle = 0;
+	for (int kind = 0; a->bounds && kind < TE_COUNT; kind++) {
+		if (!theory_envelope_applies(th, kind))
+			continue;
 		int samples = p.aw * 2 > 8 ? p.aw * 2 : 8;
 		double x0 = xs == PLOT_LOG ? 1 : 0;
+		int role = kind == TE_92 || kind == TE_DU_FLOW ? ROLE_ZETA_LINE : ROLE_ENVELOPE;
+		enum canvas_style st = plot_role_style(role);
 		plot_pen_up(&p);
 		for (int k = 0; k <= samples; k++) {
 			double tau = xs == PLOT_LOG ? pow((double)smax, (double)k / samples)
 						    : x0 + (smax - x0) * (double)k / samples;
-			double env = act->cfg.ocfg.kind == OPT_SGD ? theory_envelope_sgd(th, act->eta, tau)
-								   : theory_envelope(th, act->eta, tau);
-			plot_pen_to(&p, tau, 0.5 * env * env, ROLE_ENVELOPE, CANVAS_DASHED);
+			double env = theory_envelope_at(th, kind, et->mark_step, et->mark_eta, et->nmarks, tau);
+			plot_pen_to(&p, tau, 0.5 * env * env, role, st);
 		}
+		le[nle++] = (struct plot_legend_entry){PLOT_LEGEND_LINE, role, st, 0,
+							theory_envelope_source(kind)};
 	}
 	const struct track *t = act->tr;
 	for (size_t k = 1; k < t->nmarks; k++)
@@ -263,6 +284,9 @@ void panel_loss(struct canvas *c, const struct app *a, int x, int y, int w, int 
 		else if (a->meta[idx].halted)
 			plot_vmark(&p, (double)r->blowup_step, ROLE_WARNING, "diverged");
 	}
+	/* Every envelope names its source. */
+	if (nle > 0 && p.aw >= 30 && p.ah >= nle + 4)
+		plot_legend(&p, le, nle, PLOT_NE);
 }
 
 void panel_layers(struct canvas *c, const struct app *a, int x, int y, int w, int h)

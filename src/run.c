@@ -102,6 +102,50 @@ static int check_memory(const struct model_ops *ops, const struct model_cfg *mc,
 	return 0;
 }
 
+/* --labels planted: y = f(θ_t) for a teacher of the same model and sizes with θ_t drawn by
+ * the model's own initialisation (from the data stream, before θ0). */
+static int plant_labels(struct run *r, const struct model_cfg *mc, char **cause)
+{
+	struct model *t = model_new(r->cfg.ops, mc, r->data, cause);
+	if (t == NULL)
+		return -1;
+	double *th = xcalloc(t->p, sizeof(double)), *f = xcalloc(t->n, sizeof(double));
+	int rc = -1;
+	if (th && f) {
+		r->cfg.ops->init(t, r->rng, th);
+		t->ops->forward(t, th, f);
+		memcpy(r->data->y, f, t->n * sizeof(double));
+		r->teacher = th;
+		th = NULL;
+		rc = 0;
+		for (size_t i = 0; i < t->n; i++)
+			if (!isfinite(f[i])) {
+				*cause = xstrdup("--labels planted: the teacher's outputs are not finite");
+				rc = -1;
+				break;
+			}
+	} else {
+		*cause = xstrdup("out of memory");
+	}
+	free(th);
+	free(f);
+	model_free(t);
+	return rc;
+}
+
+/* What the labels mean for the theory, where it is not plain (static text), or NULL. */
+const char *run_labels_note(const struct run *r)
+{
+	const struct run_cfg *c = &r->cfg;
+	if (c->data_file || (c->labels != LABELS_ALIGN_MIN && c->labels != LABELS_ALIGN_MAX))
+		return NULL;
+	if (c->ops != &model_linear_ops)
+		return "align labels are Thm 2.4's tight examples only for the linear model";
+	if (c->init != INIT_ZERO)
+		return "y shifted by X theta0: Thm 2.4's tight example moved to theta0";
+	return NULL;
+}
+
 /* Everything from the data to the first spectrum; r->cfg is set. */
 static int run_build(struct run *r, char **cause, int *status)
 {
@@ -145,8 +189,8 @@ static int run_build(struct run *r, char **cause, int *status)
 			return -1;
 		}
 	}
-	if (c->save_data && data_write_csv(r->data, c->save_data, cause) != 0) {
-		*status = 1;
+	if (!c->data_file && c->labels == LABELS_PLANTED && plant_labels(r, &mc, cause) != 0) {
+		*status = 2;
 		return -1;
 	}
 	r->m = model_new(c->ops, &mc, r->data, cause);
@@ -167,6 +211,20 @@ static int run_build(struct run *r, char **cause, int *status)
 			*status = 1;
 			return -1;
 		}
+	}
+	if (!c->data_file && (c->labels == LABELS_ALIGN_MIN || c->labels == LABELS_ALIGN_MAX) &&
+	    c->ops == &model_linear_ops) {
+		/* Thm 2.4's tight examples start from θ0 = 0; for a linear model GD from θ0 on
+		 * (X, y + Xθ0) is that example moved by θ0, so any θ0 runs exactly on the line. */
+		model_residual(r->m, r->theta0, r->r); /* Xθ0 − y */
+		for (size_t i = 0; i < n; i++) {
+			double fx = r->r[i] + r->data->y[i]; /* (Xθ0)_i */
+			r->data->y[i] += fx;
+		}
+	}
+	if (c->save_data && data_write_csv(r->data, c->save_data, cause) != 0) {
+		*status = 1;
+		return -1;
 	}
 	if (c->save_init && data_write_vector(c->save_init, r->theta0, p, cause) != 0) {
 		*status = 1;
@@ -198,7 +256,9 @@ static int run_build(struct run *r, char **cause, int *status)
 	r->pj = proj_new(p);
 	if (r->tr == NULL || r->pj == NULL)
 		goto oom;
-	theory_observe(r->th, r->eta, 0, r0, c->ocfg.kind == OPT_GD);
+	r->th->os.gauss_w0 = c->init == INIT_RANDOM; /* [OS19b]: W0 iid N(0,1) */
+	theory_set_method(r->th, c->ocfg.kind, c->ocfg.minibatch);
+	theory_observe(r->th, 0, r->eta, 0, r0, r->theta);
 	r->step = 0;
 	r->status = RUN_OK;
 	r->status_step = -1;
@@ -220,6 +280,7 @@ static void run_clear(struct run *r)
 	free(r->theta);
 	free(r->theta0);
 	free(r->r);
+	free(r->teacher);
 	model_free(r->m);
 	data_free(r->data);
 	if (r->rng)
@@ -263,7 +324,7 @@ struct run *run_fork(const struct run *s, char **cause)
 	*r = *s;
 	r->data = data_ref(s->data);
 	r->m = NULL;
-	r->theta = r->theta0 = r->r = NULL;
+	r->theta = r->theta0 = r->r = r->teacher = NULL;
 	r->opt = NULL;
 	r->tr = NULL;
 	r->th = NULL;
@@ -291,6 +352,13 @@ struct run *run_fork(const struct run *s, char **cause)
 	optim_copy_state(r->opt, s->opt);
 	memcpy(r->theta, s->theta, p * sizeof(double));
 	memcpy(r->theta0, s->theta0, p * sizeof(double));
+	if (s->teacher) {
+		if ((r->teacher = xmallocarray(p, sizeof(double))) == NULL) {
+			run_free(r);
+			goto oom;
+		}
+		memcpy(r->teacher, s->teacher, p * sizeof(double));
+	}
 	model_residual(r->m, r->theta, r->r);
 	return r;
 oom:
@@ -333,7 +401,9 @@ int run_restart(struct run *r, bool new_seed, char **cause)
 	r->tr = tr;
 	r->th = th;
 	proj_reset(r->pj);
-	theory_observe(th, r->eta, 0, tr->r0, r->cfg.ocfg.kind == OPT_GD);
+	th->os.gauss_w0 = c.init == INIT_RANDOM;
+	theory_set_method(th, r->cfg.ocfg.kind, r->cfg.ocfg.minibatch);
+	theory_observe(th, 0, r->eta, 0, tr->r0, r->theta);
 	r->step = 0;
 	r->status = RUN_OK;
 	r->status_step = r->blowup_step = -1;
@@ -349,6 +419,7 @@ int run_set_optim(struct run *r, const struct optim_cfg *ocfg, char **cause)
 	optim_free(r->opt);
 	r->opt = o;
 	r->cfg.ocfg = *ocfg;
+	theory_set_method(r->th, ocfg->kind, ocfg->minibatch);
 	return 0;
 }
 
@@ -388,7 +459,7 @@ int run_step(struct run *r)
 		r->status_step = r->step;
 		return r->status;
 	}
-	theory_observe(r->th, r->eta, cur->distance, cur->residual, r->cfg.ocfg.kind == OPT_GD);
+	theory_observe(r->th, r->step, r->eta, cur->distance, cur->residual, r->theta);
 	if (r->blowup_step < 0 && cur->loss > 1000 * r->tr->h[0].loss && cur->loss > 1e-300)
 		r->blowup_step = r->step;
 	return RUN_OK;

@@ -169,8 +169,10 @@ static void panel_info(struct canvas *c, const struct app *a, int x, int y, int 
 	if (r->m->ops == &model_du_ops && r->nextras >= 4) {
 		LINE(ROLE_TEXT, "%smin(H(k)) = %s%s = %s   %s0 = %s", s->lambda, s->alpha, s->sq,
 		     num(th->alpha * th->alpha, b1, sizeof b1), s->lambda, num(r->extras[3], b2, sizeof b2));
-		LINE(ROLE_TEXT, "flipped patterns %s%%   max move %s vs R' = %s", num(100 * r->extras[0], b3, sizeof b3),
-		     num(r->extras[1], b4, sizeof b4), num(r->extras[2], b5, sizeof b5));
+		LINE(ROLE_TEXT, "flipped patterns %s%%   max move %s vs R' = 4%sn r0/(%sm %s0) = %s ([Du18] Cor. 4.1 proof)",
+		     num(100 * r->extras[0], b3, sizeof b3), num(r->extras[1], b4, sizeof b4),
+		     a->ascii ? "sqrt " : "√", a->ascii ? "sqrt " : "√", s->lambda,
+		     num(r->extras[2], b5, sizeof b5));
 	} else if (r->m->ops == &model_lowrank_ops && r->nextras > 0) {
 		char sv[256];
 		int o = snprintf(sv, sizeof sv, "singular values of %s:", a->ascii ? "Theta" : "Θ");
@@ -183,22 +185,54 @@ static void panel_info(struct canvas *c, const struct app *a, int x, int y, int 
 		     num(a->fan_threshold, b2, sizeof b2), s->eta, num(a->fan_base, b1, sizeof b1));
 	LINE(ROLE_TEXT, "r0=%s  misfit=%s (%s r0)", num(th->r0, b1, sizeof b1),
 	     num(t->cur.residual, b2, sizeof b2), num(track_nresidual(t, t->cur.residual), b3, sizeof b3));
+	char vt[192];
+	LINE(theory_guaranteed(th) ? ROLE_TEXT : ROLE_WARNING, "%s",
+	     theory_verdict_text(th, a->ascii, true, vt, sizeof vt));
+	for (int i = 0; th->os.shallow && i < 3; i++) {
+		char ob[192];
+		if (theory_shallow_text(th, r->eta, a->ascii, i, ob, sizeof ob) == NULL)
+			break;
+		LINE(i == 0 && !theory_shallow_checkable_met(th, r->eta) ? ROLE_WARNING : ROLE_TEXT, "%s", ob);
+	}
+	if (th->glm)
+		LINE(ROLE_TEXT, "Thm 4.1: %s <= 1/(%sX%s%s%s%s) = %s  rate (4.2) %s  path (4.3) <= %s", s->eta,
+		     s->norm, s->norm, s->sq, a->ascii ? "Gamma" : "Γ", s->sq,
+		     num(theory_thm41_eta(th), b1, sizeof b1), num(theory_thm41_rate(th, r->eta), b2, sizeof b2),
+		     num(theory_thm41_path(th), b3, sizeof b3));
 	LINE(th->no_guarantee ? ROLE_WARNING : ROLE_TEXT, "%s=%s %s=%s (min, max on the path)  %s0=%s %s0=%s%s%s%s",
 	     s->alpha, num(th->alpha_hat, b1, sizeof b1), s->beta, num(th->beta_hat, b2, sizeof b2),
 	     s->alpha, num(th->alpha0, b3, sizeof b3), s->beta, num(th->beta0, b4, sizeof b4),
 	     th->no_guarantee ? "  no guarantee (" : "", th->no_guarantee ? s->alpha : "",
 	     th->no_guarantee ? " = 0)" : "");
-	LINE(ROLE_TEXT, "L%s=%s  %s%s=%s (estimates)  %s%s=%s  %s%s=%s", s->hat,
-	     num(th->L_hat, b1, sizeof b1), s->delta, s->hat, num(th->delta_hat, b2, sizeof b2),
-	     s->lambda, s->hat, num(th->lambda_hat, b3, sizeof b3), s->zeta, s->hat,
-	     num(th->zeta_hat, b4, sizeof b4));
-	const char *t22 = theory_thm22(th) == THM22_HOLDS   ? "holds"
-			  : theory_thm22(th) == THM22_FAILS ? "fails"
-							    : "unknown";
-	LINE(ROLE_TEXT, "%s=%s  %s/%s_theory=%s  %s%s%s=%s  Thm 2.2 %s%s >= 4L r0: %s", s->eta,
+	if (th->lipschitz)
+		LINE(ROLE_TEXT, "L%s=%s  %s%s=%s (estimates)  %s%s=%s  %s%s=%s", s->hat,
+		     num(th->L_hat, b1, sizeof b1), s->delta, s->hat, num(th->delta_hat, b2, sizeof b2),
+		     s->lambda, s->hat, num(th->lambda_hat, b3, sizeof b3), s->zeta, s->hat,
+		     num(th->zeta_hat, b4, sizeof b4));
+	else
+		LINE(ROLE_TEXT, "%s%s=%s (estimate, Assumption 2(a))  %s%s=%s  %s%s=%s  L: none (J not Lipschitz)",
+		     s->delta, s->hat, num(th->delta_hat, b2, sizeof b2), s->lambda, s->hat,
+		     num(th->lambda_hat, b3, sizeof b3), s->zeta, s->hat, num(th->zeta_hat, b4, sizeof b4));
+	enum thm22 c22 = theory_thm22(th);
+	const char *t22 = c22 == THM22_HOLDS ? "holds (L estimated)"
+			  : c22 == THM22_FAILS ? "fails"
+			  : c22 == THM22_NA    ? "n/a (J not Lipschitz)"
+					       : "unknown";
+	LINE(ROLE_TEXT, "%s=%s  %s/%s_theory=%s  %s%s%s=%s  Thm 2.2 (2.6) %smin(J0)%s >= 16L r0: %s", s->eta,
 	     num(r->eta, b1, sizeof b1), s->eta, s->eta, num(theory_eta_ratio(th, r->eta), b2, sizeof b2),
 	     s->eta, a->ascii ? "*" : "·", a->ascii ? "beta^2" : "β²",
-	     num(theory_eta_beta2(th, r->eta), b3, sizeof b3), s->alpha, s->sq, t22);
+	     num(theory_eta_beta2(th, r->eta), b3, sizeof b3), a->ascii ? "sigma" : "σ", s->sq, t22);
+	{
+		bool above = theory_eta_above_limit(th);
+		if (above)
+			LINE(ROLE_WARNING, "%s_theory%s%s0%s=%s > 1: above 1/%s0%s (Thm 9.3 needs %s%s%s%s %s %s %s 1); rule %s",
+			     s->eta, a->ascii ? "*" : "·", s->beta, s->sq,
+			     num(th->eta_theory * th->beta0 * th->beta0, b1, sizeof b1), s->beta, s->sq, s->eta,
+			     a->ascii ? "*" : "·", s->beta, s->sq, a->ascii ? "<=" : "≤", s->lambda,
+			     a->ascii ? "<=" : "≤", th->eta_source);
+		else
+			LINE(ROLE_TEXT, "%s_theory = %s", s->eta, th->eta_source);
+	}
 	LINE(ROLE_TEXT, "path %s  distance %s  directness %s", num(t->cur.path, b1, sizeof b1),
 	     num(t->cur.distance, b2, sizeof b2), num(track_directness(t), b3, sizeof b3));
 	if (with_layers && t->nlayers > 1)
@@ -208,7 +242,8 @@ static void panel_info(struct canvas *c, const struct app *a, int x, int y, int 
 			     num(track_layer_ndistance(t, l, t->ldist[l]), b2, sizeof b2),
 			     num(t->lpath[l], b3, sizeof b3),
 			     num(t->ldist[l] > 0 ? t->lpath[l] / t->ldist[l] : NAN, b4, sizeof b4));
-	double bound = theory_path_bound_thm21(th), bz = theory_path_bound_zeta(th);
+	double bound = theory_path_bound_thm21(th);
+	double bz = th->verdict == TV_THM93 ? theory_path_bound_zeta(th) : NAN; /* (9.4) under Thm 9.3 only */
 	LINE(ROLE_TEXT, "path bounds: 4r0/%s=%s (2.5)  r0/%s=%s (9.4)  %s/%s|%s*-%s0|=%s (2.14)", s->alpha,
 	     num(bound, b1, sizeof b1), s->zeta, num(bz, b2, sizeof b2), s->beta, s->alpha, s->theta,
 	     s->theta, num(theory_path_bound_star(th), b3, sizeof b3));
@@ -226,8 +261,8 @@ static void panel_info(struct canvas *c, const struct app *a, int x, int y, int 
 			o += gl;
 		}
 		bar[o] = '\0';
-		/* the bound (2.5) holds only under Thm 2.2's condition */
-		bool sure = theory_thm22(th) == THM22_HOLDS;
+		/* the bound (2.5) holds only under Thm 2.1's conditions (λ ≥ ½, η·β² ≤ ½) */
+		bool sure = theory_envelope_applies(th, TE_23);
 		LINE(f >= 1 ? ROLE_WARNING : sure ? ROLE_TEXT : ROLE_MARK, "path/bound %s %3.0f%%%s", bar,
 		     100 * f, sure ? "" : " (not guaranteed)");
 	}
@@ -246,6 +281,9 @@ static void panel_info(struct canvas *c, const struct app *a, int x, int y, int 
 	     r->cfg.data_file ? "from file" : labels_name(r->cfg.labels),
 	     r->cfg.init == INIT_ZERO ? "zero" : r->cfg.init == INIT_FILE ? "file" : "random",
 	     r->cfg.seed);
+	const char *note = run_labels_note(r);
+	if (note)
+		LINE(r->cfg.ops == &model_linear_ops ? ROLE_TEXT : ROLE_WARNING, "%s", note);
 #undef LINE
 }
 
@@ -297,19 +335,15 @@ static void status_lines(struct canvas *c, const struct app *a, int y, int w)
 	}
 	int x = 1;
 	char warn[256] = "", outside[64];
-	if (r->cfg.ocfg.kind == OPT_GD)
+	/* Steps are checked only where a theorem's guarantee applied (Thm 9.3 or 4.1). */
+	if (th->checked > 0)
 		snprintf(outside, sizeof outside, "%ld of %ld checked", th->outside, th->checked);
 	else
-		snprintf(outside, sizeof outside, "gd only"); /* Thm 9.3 is about gradient descent */
+		snprintf(outside, sizeof outside, "none checked");
 	if (r->status == RUN_DIVERGED)
 		snprintf(warn, sizeof warn, "DIVERGED at step %ld", r->status_step);
-	else if (th->no_guarantee)
-		snprintf(warn, sizeof warn, "%s = 0: no guarantee", s->alpha);
-	else if (isnan(th->zeta_hat))
-		snprintf(warn, sizeof warn, "%s not measured yet (spectrum every %ld steps)", s->zeta,
-			 th->every);
-	else if (!(th->zeta_hat > 0))
-		snprintf(warn, sizeof warn, "%s <= 0: no guarantee at this %s", s->zeta, s->eta);
+	else if (!theory_guaranteed(th))
+		theory_verdict_text(th, a->ascii, false, warn, sizeof warn);
 	if (r->step - th->spec_step > 2 * th->every)
 		snprintf(warn + strlen(warn), sizeof warn - strlen(warn), "%sspectrum stale (%ld steps)",
 			 warn[0] ? "  " : "", r->step - th->spec_step);

@@ -85,7 +85,7 @@ expect_fail "unwritable output" 1 "No such file or directory" --batch --steps 1 
 run_gdpath --batch --steps 10 --every 5 --seed 4
 check "batch exits 0" test "$status" -eq 0
 hdr=$(grep -v '^#' "$TMP/out" | head -1)
-check "header columns" test "$hdr" = "step,loss,residual,nresidual,distance,ndistance,path,eta,alpha,beta,alpha_path,beta_path,distance.theta,ndistance.theta,path.theta,zeta,lambda,outside,proj_u,proj_v"
+check "header columns" test "$hdr" = "step,loss,residual,nresidual,distance,ndistance,path,eta,alpha,beta,alpha_path,beta_path,distance.theta,ndistance.theta,path.theta,zeta,lambda,checked,outside,proj_u,proj_v"
 check "metadata first" sh -c 'head -1 "$1" | grep -q "^# gdpath " && grep -q "^# seed: 4$" "$1" && grep -q "^# r0: " "$1" && grep -q "^# alpha0: " "$1" && grep -q "^# star_distance: " "$1"' _ "$TMP/out"
 check "rows at 0, 5, 10" test "$(grep -v '^#' "$TMP/out" | tail -n +2 | cut -d, -f1 | tr '\n' ' ')" = "0 5 10 "
 check "every row has the header's column count" sh -c 'grep -v "^#" "$1" | awk -F, "NR==1{n=NF} NF!=n{exit 1}"' _ "$TMP/out"
@@ -232,5 +232,61 @@ expect_fail "--jobs without a sweep" 2 "--jobs: only with --sweep" --batch --job
 expect_fail "--shard 3/2" 2 "shard" --batch --sweep eta --shard 3/2
 run_gdpath --list sweeps
 check "--list sweeps names eta" sh -c 'printf "%s\n" "$0" | grep -q "^eta "' "$out"
+# --- verdicts under the theorems' own conditions (issue 7) ---
+# csv_col FILE NAME ROW: field NAME of the last data row
+csv_last() { grep -v '^#' "$1" | awk -F, -v want="$2" 'NR==1{for(i=1;i<=NF;i++) if($i==want) c=i; next} {v=$c} END{print v}'; }
+run_gdpath --batch -m linear --labels align-max --init zero --eta 0.76 --steps 400 --every 400
+check "eta*beta^2 above lambda (Thm 9.3): no step checked" test "$(csv_last "$TMP/out" checked)" = 0
+check "outside is empty where no step was checked" test "$(csv_last "$TMP/out" outside)" = ""
+run_gdpath --batch -m linear --labels align-max --init zero --steps 400 --every 400
+check "at the theory step every step is checked, none outside" test "$(csv_last "$TMP/out" checked),$(csv_last "$TMP/out" outside)" = "401,0"
+run_gdpath --batch -m linear -O adam --eta 0.01 --steps 10
+check "no theorem for adam: checked and outside empty" test "$(csv_last "$TMP/out" checked),$(csv_last "$TMP/out" outside)" = ","
+# The du verdict does not depend on how often the spectrum is measured.
+verdicts=""
+for every in 1 10 100 0; do
+	run_gdpath --snapshot --preset du --steps 300 --size 120x40 --spectrum-every $every
+	verdicts="$verdicts$(tail -1 "$TMP/out" | cut -d'│' -f1)|"
+	run_gdpath --batch --preset du --steps 300 --every 300 --spectrum-every $every
+	verdicts="$verdicts$(csv_last "$TMP/out" checked)/"
+done
+check "du: same verdict at spectrum cadences 1, 10, 100 and automatic" sh -c '
+	first=${1%%/*}; rest=$1
+	while [ -n "$rest" ]; do v=${rest%%/*}; rest=${rest#*/}; [ "$v" = "$first" ] || exit 1; done' _ "$verdicts"
+run_gdpath --snapshot -O adam --eta 0.01 --steps 100 --size 120x40
+check "adam: no (2.12) line, no zeta line, no envelope, and says why" sh -c '
+	! grep -q "(2.12)\|(9.3) Thm 9.3\|(2.3) Thm\|(9.2) Thm" "$1" && grep -q "no theorem covers this optimizer" "$1"' _ "$TMP/out"
+run_gdpath --snapshot --preset glm --steps 300 --size 120x40
+check "glm at Thm 4.1's step shows Thm 4.1's rate" grep -q "Thm 4.1 applies: ‖θ−θ\*‖ ≤ 0\.[0-9]*^τ" "$TMP/out"
+run_gdpath --snapshot --steps 100 --size 120x40
+check "gd at the theory step names the envelope's source" grep -q "(9.2) Thm 9.3" "$TMP/out"
+
+run_gdpath --batch -m du --labels planted --steps 2
+check "--labels planted" sh -c '[ "$0" -eq 0 ] && grep -q "^# labels: planted$" "$1"' "$status" "$TMP/out"
+run_gdpath --batch -m linear --labels align-min --steps 1
+check "align labels from a random theta0 say they are shifted" grep -q "^# labels: align-min (y shifted by X theta0" "$TMP/out"
+run_gdpath --batch -m glm --labels align-max --steps 1
+check "align labels on a nonlinear model warn" grep -q "^# labels: align-max (align labels are Thm 2.4's tight examples only for the linear model)" "$TMP/out"
+
+run_gdpath --snapshot -m shallow --steps 20 --size 150x44
+check "shallow at the theory step: [OS19b] Thm 2.1's conditions and its rate" sh -c '
+	grep -q "\[OS19b\] Thm 2.1: |x_i|=1 ✓  W0 N(0,1) ✓  gd ✓  η̄<=1 ✓ (1)" "$1" && grep -q "if (2.2) holds, w.h.p.: rate 0\.[0-9]*^τ" "$1" && grep -q "c unspecified, not decided" "$1"' _ "$TMP/out"
+run_gdpath --snapshot --preset relu --steps 20 --size 150x44
+check "relu preset: Thm 2.3 named, its step condition not met" grep -q "\[OS19b\] Thm 2.3: .*η̄<=1 ✗" "$TMP/out"
+run_gdpath --snapshot --preset lowrank --steps 20 --size 150x44
+check "lowrank's theory step is flagged above 1/beta0^2" grep -q "η_theory·β0²=1.02 > 1: above 1/β0² (Thm 9.3 needs η·β² ≤ λ ≤ 1)" "$TMP/out"
+run_gdpath --snapshot -m shallow -a leaky --steps 5 --size 150x44
+check "leaky ReLU: says it borrows ReLU's step" grep -q "borrowed" "$TMP/out"
+
+run_gdpath --snapshot --preset du --steps 100 --size 120x40
+check "du with gd: [Du18] Thm 4.1's rate drawn and named as not checked" grep -q "\[Du18\] Thm 4.1, not checked" "$TMP/out"
+run_gdpath --snapshot --preset du -O flow --eta 0.1 --steps 20 --size 120x40
+check "du with flow: [Du18] Thm 3.1's rate drawn and named as not checked" sh -c '
+	grep -q "\[Du18\] Thm 3.1, not checked" "$1" && ! grep -q "(2.12)\|(9.3) Thm 9.3" "$1"' _ "$TMP/out"
+run_gdpath --snapshot -O sgd --minibatch 1 --eta 0.001 --steps 20 --size 120x40
+check "sgd with minibatch 1: Thm 3.1's envelope, in expectation" sh -c '
+	grep -q "(3.2) Thm 3.1, in expectation" "$1" && ! grep -q "(2.12)\|(9.3) Thm 9.3" "$1"' _ "$TMP/out"
+run_gdpath --list overlays
+check "--list overlays" sh -c '[ "$0" -eq 0 ] && grep -q "^zeta-line .*(9.3) Thm 9.3" "$1"' "$status" "$TMP/out"
 
 done_testing

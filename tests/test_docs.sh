@@ -128,6 +128,17 @@ for what in models:MODELS optimizers:OPTIMIZERS presets:PRESETS; do
 	expect_none "every name of --list $list has an entry in gdpath.1 $sec" \
 		"$(missing "$names" "$(tags "$man1" "$sec")")"
 done
+# the overlays: the man page lists exactly what the plots draw (src/theory.c's table)
+run_gdpath --list overlays
+ovs=$(printf '%s\n' "$out" | awk '{ print $1 }')
+if [ "$status" -ne 0 ] || [ -z "$ovs" ]; then
+	not_ok "gdpath --list overlays" "exit $status" "$err"
+else
+	expect_none "every overlay drawn has an entry in gdpath.1 OVERLAYS" \
+		"$(missing "$ovs" "$(tags "$man1" OVERLAYS)")"
+	expect_none "every entry of gdpath.1 OVERLAYS is an overlay that is drawn" \
+		"$(missing "$(tags "$man1" OVERLAYS)" "$ovs")"
+fi
 run_gdpath --list activations
 boldwords=$(norm "$man1" | sed -n 's/^\.BR\{0,1\} \([^ ]*\).*/\1/p')
 expect_none "every activation is named in gdpath.1" "$(missing "$out" "$boldwords")"

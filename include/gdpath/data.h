@@ -8,7 +8,14 @@
 
 #include <gsl/gsl_rng.h>
 
-enum labels_kind { LABELS_GAUSSIAN, LABELS_RADEMACHER, LABELS_ALIGN_MIN, LABELS_ALIGN_MAX, LABELS_COUNT };
+enum labels_kind {
+	LABELS_GAUSSIAN,
+	LABELS_RADEMACHER,
+	LABELS_ALIGN_MIN,
+	LABELS_ALIGN_MAX,
+	LABELS_PLANTED, /* y = f(θ_teacher): a teacher of the same model (run.c draws it) */
+	LABELS_COUNT
+};
 
 struct dataset {
 	size_t n, nfeat;
@@ -27,7 +34,9 @@ void data_free(struct dataset *ds); /* drops one reference; NULL is fine */
 
 /* y for the generated labels kinds. gaussian: N(0,1); rademacher: ±1; align-min/max:
  * y = ‖·‖ u with u the left singular vector of X for σ_min / σ_max ([OS19] Thm 2.4's tight
- * examples; with n ≤ nfeat). -1 and *cause on failure. */
+ * examples; with n ≤ nfeat); planted: N(0,1) for now, which the run replaces by the
+ * outputs of a teacher model (the models whose setup needs ‖y‖ get a sensible scale).
+ * -1 and *cause on failure. */
 int data_labels(struct dataset *ds, int kind, gsl_rng *rng, char **cause);
 
 /* Read numeric CSV: every column a feature but the last, the label; an optional header

@@ -56,6 +56,7 @@ struct run {
 	gsl_rng *rng;          /* data and θ0 draws */
 	gsl_rng *orng;         /* optimizer draws (SGD), reseeded on restart */
 	double *theta, *theta0, *r;
+	double *teacher;       /* --labels planted: the teacher's θ (y = f(teacher)), else NULL */
 	struct optim *opt;
 	struct track *tr;
 	struct theory *th;
@@ -88,6 +89,9 @@ void run_set_eta(struct run *r, double eta);
  * not RUN_OK does not move. A loss a thousandfold above the start sets blowup_step once
  * (the screen pauses there) but the run may go on. */
 int run_step(struct run *r);
+/* A note on what the labels mean for the theory (align labels away from Thm 2.4's
+ * setting), or NULL. Static text. */
+const char *run_labels_note(const struct run *r);
 /* Refresh r->extras (the model's live quantities) at the current θ. */
 void run_update_extras(struct run *r);
 /* Recompute the parameter-space plane (proj.h) at the current iterate. */
