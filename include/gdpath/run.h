@@ -86,6 +86,8 @@ void run_set_eta(struct run *r, double eta);
  * (the screen pauses there) but the run may go on. */
 int run_step(struct run *r);
 /* Refresh r->extras (the model's live quantities) at the current θ. */
+/* Why the run failed (status RUN_FAILED), in words. */
+const char *run_failure(const struct run *r);
 void run_update_extras(struct run *r);
 
 #endif
