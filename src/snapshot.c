@@ -5,6 +5,7 @@
 #include <stdlib.h>
 
 #include "gdpath/app.h"
+#include "gdpath/batch.h"
 #include "gdpath/canvas.h"
 #include "gdpath/snapshot.h"
 #include "gdpath/view.h"
@@ -36,6 +37,14 @@ int snapshot_main(const struct opts *o)
 	int rc = canvas_render_text(c, stdout) == 0 && fflush(stdout) == 0 ? EXIT_OK : EXIT_ERROR;
 	if (rc != EXIT_OK)
 		perror("gdpath: stdout");
+	/* The rule of --batch and the view: a run that diverged or blew up exits 3. */
+	for (int i = 0; rc == EXIT_OK && i < a.nruns; i++) {
+		if (batch_run_status(a.run[i]) == EXIT_DIVERGED) {
+			rc = EXIT_DIVERGED;
+			if (a.msg_warn && a.msg[0])
+				fprintf(stderr, "gdpath: %s\n", a.msg);
+		}
+	}
 	canvas_free(c);
 	app_free(&a);
 	return rc;
