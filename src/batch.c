@@ -200,7 +200,7 @@ int batch_main(const struct opts *o)
 	int status = 1;
 	struct run *r = run_new(&o->run, &cause, &status);
 	if (r == NULL) {
-		fprintf(stderr, "gdpath: %s\n", cause);
+		print_cause(cause);
 		free(cause);
 		return status;
 	}
@@ -209,7 +209,7 @@ int batch_main(const struct opts *o)
 	if (o->output) {
 		batch_signals_install();
 		if (outfile_open(&of, o->output, &cause) != 0) {
-			fprintf(stderr, "gdpath: %s\n", cause);
+			print_cause(cause);
 			free(cause);
 			batch_signals_remove();
 			run_free(r);
@@ -268,8 +268,10 @@ int batch_main(const struct opts *o)
 		outfile_abort(&of);
 	}
 	if (cause != NULL) {
-		fprintf(stderr, "gdpath: %s%s\n", cause,
-			o->output ? " (the old file, if any, is left as it was)" : "");
+		char *full = xasprintf("%s%s", cause,
+				       o->output ? " (the old file, if any, is left as it was)" : "");
+		print_cause(full);
+		free(full);
 		free(cause);
 		rc = EXIT_ERROR;
 	}

@@ -12,6 +12,7 @@
 #include "gdpath/cli.h"
 #include "gdpath/snapshot.h"
 #include "gdpath/ui.h"
+#include "gdpath/util.h"
 
 #ifdef HAVE_OPENBLAS
 void openblas_set_num_threads(int);
@@ -32,7 +33,8 @@ int main(int argc, char **argv)
 	char *cause = NULL;
 	int rc = cli_parse(argc, argv, &o, &cause);
 	if (rc < 0) {
-		fprintf(stderr, "gdpath: %s\nTry 'gdpath --help' for more information.\n", cause);
+		print_cause(cause);
+		fputs("Try 'gdpath --help' for more information.\n", stderr);
 		free(cause);
 		return EXIT_USAGE;
 	}
@@ -47,7 +49,7 @@ int main(int argc, char **argv)
 		struct app a;
 		int status = EXIT_ERROR;
 		if (app_init(&a, &o, &cause, &status) != 0) {
-			fprintf(stderr, "gdpath: %s\n", cause);
+			print_cause(cause);
 			free(cause);
 			return status;
 		}

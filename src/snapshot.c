@@ -9,6 +9,7 @@
 #include "gdpath/canvas.h"
 #include "gdpath/snapshot.h"
 #include "gdpath/view.h"
+#include "gdpath/util.h"
 
 int snapshot_main(const struct opts *o)
 {
@@ -16,12 +17,12 @@ int snapshot_main(const struct opts *o)
 	char *cause = NULL;
 	int status = EXIT_ERROR;
 	if (app_init(&a, o, &cause, &status) != 0) {
-		fprintf(stderr, "gdpath: %s\n", cause);
+		print_cause(cause);
 		free(cause);
 		return status;
 	}
 	if (a.msg_warn && a.msg[0])
-		fprintf(stderr, "gdpath: %s\n", a.msg);
+		print_cause(a.msg);
 	app_advance(&a, o->steps, 0);
 	a.steps_per_sec = 0; /* wall-clock speed would make snapshots differ run to run */
 	/* Braille only where the locale can carry it. */
@@ -42,7 +43,7 @@ int snapshot_main(const struct opts *o)
 		if (batch_run_status(a.run[i]) == EXIT_DIVERGED) {
 			rc = EXIT_DIVERGED;
 			if (a.msg_warn && a.msg[0])
-				fprintf(stderr, "gdpath: %s\n", a.msg);
+				print_cause(a.msg);
 		}
 	}
 	canvas_free(c);

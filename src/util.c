@@ -283,6 +283,35 @@ char *str_escape(const char *s, size_t len, size_t max, int quoted)
 	return out;
 }
 
+void print_cause(const char *cause)
+{
+	const unsigned char *u = (const unsigned char *)(cause ? cause : "?");
+	size_t len = strlen((const char *)u), shown = len > CAUSE_MAX ? CAUSE_MAX : len;
+	char *out = malloc(4 * shown + 16);
+	if (out == NULL)
+		abort();
+	size_t o = 0;
+	for (size_t i = 0; i < shown;) {
+		size_t k;
+		if (u[i] >= 0x80 && (k = utf8_len(u + i, shown - i)) > 0) {
+			memcpy(out + o, u + i, k);
+			o += k;
+			i += k;
+		} else if ((u[i] >= 0x20 && u[i] < 0x7F) || u[i] == '\n' || u[i] == '\t') {
+			out[o++] = (char)u[i++];
+		} else {
+			o += (size_t)sprintf(out + o, "\\x%02X", u[i++]);
+		}
+	}
+	if (shown < len) {
+		memcpy(out + o, "...", 3);
+		o += 3;
+	}
+	out[o] = '\0';
+	fprintf(stderr, "gdpath: %s\n", out);
+	free(out);
+}
+
 char *str_quote(const char *s)
 {
 	return str_escape(s, strlen(s), QUOTE_MAX, 1);

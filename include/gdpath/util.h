@@ -53,6 +53,12 @@ char *str_escape(const char *s, size_t len, size_t max, int quoted);
 #define QUOTE_MAX 40
 char *str_quote(const char *s);
 
+/* "gdpath: CAUSE" and a newline on stderr, with whatever control characters or non-UTF-8
+ * bytes the cause still holds escaped (\xNN; lines stay lines) and at most CAUSE_MAX
+ * bytes of it: the last guard between input bytes and the user's terminal. */
+#define CAUSE_MAX 8192
+void print_cause(const char *cause);
+
 /* --- writing output files: all or nothing --------------------------------------------- */
 
 /* An output file written to a temporary file beside it and renamed over it on commit,
