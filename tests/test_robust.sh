@@ -122,9 +122,9 @@ gd --snapshot --steps 50 --eta 100
 check "--snapshot: a diverged run (non-finite loss) exits 3" test "$status" -eq 3
 gd --batch --steps 50 --eta 100
 check "--batch: a diverged run (non-finite loss) exits 3" test "$status" -eq 3
-gd --batch --model lowrank -n 2 -d 2 -r 1 --eta theory --steps 5
+gd --batch --model lowrank -n 3 -d 3 -r 1 --eta theory --steps 5
 check "--batch: the theory step on a small lowrank blows up: exit 3" test "$status" -eq 3
-gd --snapshot --model lowrank -n 2 -d 2 -r 1 --eta theory --steps 5
+gd --snapshot --model lowrank -n 3 -d 3 -r 1 --eta theory --steps 5
 check "--snapshot: the same: exit 3" test "$status" -eq 3
 gd --batch --steps 50
 check "--batch: a run that converges exits 0" test "$status" -eq 0
