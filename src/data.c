@@ -240,6 +240,15 @@ int data_read_csv(const char *path, struct dataset **out, char **cause)
 		split_fields(t, field, ncols);
 		if (nrows == rowcap) {
 			rowcap = rowcap ? 2 * rowcap : 64;
+			/* bounded by the machine, not by the file: say so before swapping */
+			double need = (double)rowcap * (double)ncols * sizeof(double), mem = mem_physical();
+			if (mem > 0 && need > 0.5 * mem) {
+				char *name = shown_name(path), b[32];
+				*cause = xasprintf("%s:%zu: too many rows for this machine (more than %s for the numbers)",
+						   name, lineno, fmt_bytes(0.5 * mem, b, sizeof b));
+				free(name);
+				goto out;
+			}
 			double *nv = xmallocarray(rowcap, ncols * sizeof(double));
 			if (nv == NULL)
 				goto oom;
