@@ -359,8 +359,14 @@ int outfile_open(struct outfile *o, const char *path, char **cause)
 		o->last_flush = mono_now();
 		return 0;
 	}
+	/* A symbolic link: replace what it points to, and keep the link. */
+	struct stat lsb;
+	char *real = NULL;
+	if (exists && lstat(path, &lsb) == 0 && S_ISLNK(lsb.st_mode))
+		real = realpath(path, NULL);
+	const char *target = real ? real : path;
 	/* .NAME.gdpath-XXXXXX in the same directory, so rename() is atomic */
-	char *dcopy = xstrdup(path), *bcopy = xstrdup(path);
+	char *dcopy = xstrdup(target), *bcopy = xstrdup(target);
 	const char *dir = dirname(dcopy), *base = basename(bcopy);
 	char *tmp = xasprintf("%s/.%s.gdpath-XXXXXX", dir, base);
 	free(dcopy);
@@ -368,12 +374,14 @@ int outfile_open(struct outfile *o, const char *path, char **cause)
 	if (strlen(tmp) >= sizeof sig_tmp) {
 		*cause = io_cause(path, ENAMETOOLONG);
 		free(tmp);
+		free(real);
 		return -1;
 	}
 	int fd = mkstemp(tmp);
 	if (fd < 0) {
 		*cause = io_cause(path, errno);
 		free(tmp);
+		free(real);
 		return -1;
 	}
 	memcpy(sig_tmp, tmp, strlen(tmp) + 1);
@@ -389,10 +397,12 @@ int outfile_open(struct outfile *o, const char *path, char **cause)
 		close(fd);
 		unlink(tmp);
 		free(tmp);
+		free(real);
 		return -1;
 	}
 	o->f = f;
 	o->path = xstrdup(path);
+	o->target = real ? real : xstrdup(path);
 	o->tmp = tmp;
 	o->last_flush = mono_now();
 	return 0;
@@ -416,8 +426,9 @@ static void outfile_release(struct outfile *o)
 {
 	sig_tmp_set = 0;
 	free(o->path);
+	free(o->target);
 	free(o->tmp);
-	o->path = o->tmp = NULL;
+	o->path = o->tmp = o->target = NULL;
 	o->f = NULL;
 }
 
@@ -451,7 +462,7 @@ int outfile_commit(struct outfile *o, char **cause)
 	if (fclose(o->f) != 0 && e == 0)
 		e = errno;
 	o->f = NULL;
-	if (e == 0 && o->tmp && rename(o->tmp, o->path) != 0)
+	if (e == 0 && o->tmp && rename(o->tmp, o->target) != 0)
 		e = errno;
 	if (e != 0) {
 		if (o->tmp)
@@ -462,7 +473,7 @@ int outfile_commit(struct outfile *o, char **cause)
 	}
 	if (o->tmp) {
 		/* and the rename itself */
-		char *dcopy = xstrdup(o->path);
+		char *dcopy = xstrdup(o->target);
 		int dfd = open(dirname(dcopy), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 		if (dfd >= 0) {
 			fsync(dfd);

@@ -191,6 +191,16 @@ else
 	not_ok "a finished -o run replaces the file with the complete CSV" "exit $status" "$(tail -2 "$old")"
 fi
 
+mkdir "$TMP/real"
+printf 'old\n' >"$TMP/real/target.csv"
+ln -s real/target.csv "$TMP/link.csv"
+gd --batch --steps 3 -o "$TMP/link.csv"
+if [ "$status" -eq 0 ] && [ -L "$TMP/link.csv" ] && grep -q '^3,' "$TMP/real/target.csv"; then
+	ok "-o through a symbolic link replaces the file it points to and keeps the link"
+else
+	not_ok "-o through a symbolic link replaces the file it points to and keeps the link" "exit $status"
+fi
+
 # A full file system and a read-only directory: a small tmpfs where this test may mount one.
 MNT="$TMP/mnt"
 mkdir -p "$MNT"

@@ -67,7 +67,8 @@ void print_cause(const char *cause);
  * /dev/full, a FIFO, a terminal) are written directly. */
 struct outfile {
 	FILE *f;
-	char *path; /* the name asked for */
+	char *path;   /* the name asked for */
+	char *target; /* the file replaced: path, or where a symbolic link points */
 	char *tmp;  /* the temporary file, or NULL when writing directly */
 	double last_flush;
 };
