@@ -488,7 +488,11 @@ static int loop(struct app *a, struct canvas *cv)
 			timeout = ms_until(next_draw, now, 0);
 		else
 			timeout = -1; /* paused and idle: sleep until a key or a signal */
+		double t_poll = now_s();
 		int n = poll(pf, 2, timeout);
+		/* poll waited on an empty queue until input came: the keys arrived just now */
+		if (timeout != 0 && n > 0 && (pf[0].revents & POLLIN) && now_s() - t_poll >= 0.001)
+			seen_empty = now_s();
 		if (n < 0 && errno != EINTR) {
 			fprintf(stderr, "gdpath: poll: %s\n", strerror(errno));
 			return 1;

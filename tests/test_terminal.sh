@@ -165,7 +165,8 @@ fi
 # read them; the stop lasts longer than the Alt-key window (0.1 s).
 TAG=$((TAG + 1))
 new_session 100 30
-start $TAG $ARGS
+# --speed 0: the loop never waits in poll() while running, it steps
+start $TAG --preset fig1 --seed 1 --speed 0
 if wait_until drawn && PID=$(gd_pid) && [ -n "$PID" ]; then
 	kill -STOP "$PID"
 	n=$((DEADLINE * 20))
@@ -182,6 +183,28 @@ if wait_until drawn && PID=$(gd_pid) && [ -n "$PID" ]; then
 	fi
 else
 	not_ok "Esc then q typed while the loop is busy" "never drew" "$(dump)"
+fi
+
+# --- Alt-q while paused (Esc and q in one burst): not q ----------------------------------------
+TAG=$((TAG + 1))
+new_session 100 30
+start $TAG $ARGS
+paused() { printf '%s\n' "$SCREEN" | grep -- '^ model ' | grep -q paused; }
+if wait_until drawn && PID=$(gd_pid) && [ -n "$PID" ]; then
+	keys Space
+	wait_until paused >/dev/null
+	keys M-q
+	keys '?'
+	if wait_for 'one step (paused)' && kill -0 "$PID" 2>/dev/null && lacks "^EXIT$TAG="; then
+		ok "Alt-q (Esc and q together) while paused is dropped, not taken as q"
+	else
+		not_ok "Alt-q (Esc and q together) while paused is dropped, not taken as q" "$(dump)"
+	fi
+	keys q
+	keys q
+	wait_for "^EXIT$TAG=" >/dev/null
+else
+	not_ok "Alt-q (Esc and q together) while paused is dropped, not taken as q" "never drew" "$(dump)"
 fi
 
 # --- t onto a theme that is /dev/zero or a FIFO: refused, keys still work -----------------
