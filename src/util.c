@@ -182,11 +182,11 @@ int line_read(FILE *f, char *buf, size_t cap, size_t *len)
 	size_t n = 0;
 	int c, rc = LINE_OK;
 	errno = 0;
-	while ((c = getc(f)) != EOF) {
+	while ((c = getc_unlocked(f)) != EOF) {
 		if (c == '\n')
 			break;
 		if (c == '\r') {
-			int d = getc(f);
+			int d = getc_unlocked(f);
 			if (d != '\n' && d != EOF)
 				ungetc(d, f);
 			break;
