@@ -17,11 +17,11 @@
 
 #define FLOW_SUBSTEPS 16      /* RK4 substeps per step where the model has kinks */
 /* The work of one flow step is bounded, so a stiff flow at a huge η gives up within a
- * fraction of a second instead of computing for half a minute with keys waiting (issue 9):
+ * half a second or so instead of computing for half a minute with keys waiting (issue 9):
  * at most FLOW_WORK / (n·p) right-hand sides (each costs about n·p multiply-adds), never
  * fewer than FLOW_MIN_EVALS nor more than FLOW_MAX_EVALS. A count, not a clock: the same
  * run gives up at the same step on any machine. */
-#define FLOW_WORK 1.2e8
+#define FLOW_WORK 3e8
 #define FLOW_MIN_EVALS 300
 #define FLOW_MAX_EVALS 120000
 
