@@ -88,6 +88,7 @@ static bool is_fault(int sig)
 #define NFATAL (sizeof fatal_signals / sizeof fatal_signals[0])
 static struct sigaction old_quit[NQUIT], old_fatal[NFATAL], old_winch, old_cont;
 static volatile sig_atomic_t quit_sig; /* the quit signal the loop is to act on, or 0 */
+static volatile sig_atomic_t cont_count; /* SIGCONTs so far: the process was stopped */
 
 /* What endwin() would send, captured from terminfo while curses is up, so a signal
  * handler can restore the screen with write() alone: attributes off, cursor visible,
@@ -243,6 +244,7 @@ static void on_cont(int sig)
 {
 	int saved = errno;
 	(void)sig;
+	cont_count = cont_count + 1;
 	wake('c');
 	errno = saved;
 }
@@ -489,9 +491,12 @@ static int loop(struct app *a, struct canvas *cv)
 		else
 			timeout = -1; /* paused and idle: sleep until a key or a signal */
 		double t_poll = now_s();
+		sig_atomic_t conts = cont_count;
 		int n = poll(pf, 2, timeout);
-		/* poll waited on an empty queue until input came: the keys arrived just now */
-		if (timeout != 0 && n > 0 && (pf[0].revents & POLLIN) && now_s() - t_poll >= 0.001)
+		/* poll waited on an empty queue until input came: the keys arrived just now.
+		 * Not after a stop (Ctrl-Z, SIGSTOP): the keys may have waited all along. */
+		if (timeout != 0 && n > 0 && (pf[0].revents & POLLIN) && now_s() - t_poll >= 0.001 &&
+		    conts == cont_count)
 			seen_empty = now_s();
 		if (n < 0 && errno != EINTR) {
 			fprintf(stderr, "gdpath: poll: %s\n", strerror(errno));

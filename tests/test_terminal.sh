@@ -165,8 +165,9 @@ fi
 # read them; the stop lasts longer than the Alt-key window (0.1 s).
 TAG=$((TAG + 1))
 new_session 100 30
-# --speed 0: the loop never waits in poll() while running, it steps
-start $TAG --preset fig1 --seed 1 --speed 0
+# --speed 0 and a small step: the loop steps without waiting in poll() and the run is far
+# from converged (it would pause itself)
+start $TAG --preset fig1 --seed 1 --speed 0 --eta 1e-5
 if wait_until drawn && PID=$(gd_pid) && [ -n "$PID" ]; then
 	kill -STOP "$PID"
 	n=$((DEADLINE * 20))
@@ -183,6 +184,31 @@ if wait_until drawn && PID=$(gd_pid) && [ -n "$PID" ]; then
 	fi
 else
 	not_ok "Esc then q typed while the loop is busy" "never drew" "$(dump)"
+fi
+
+# The same while paused (the loop waits in poll() when it is stopped)
+TAG=$((TAG + 1))
+new_session 100 30
+start $TAG $ARGS
+paused() { printf '%s\n' "$SCREEN" | grep -- '^ model ' | grep -q paused; }
+if wait_until drawn && PID=$(gd_pid) && [ -n "$PID" ]; then
+	keys Space
+	wait_until paused >/dev/null
+	kill -STOP "$PID"
+	n=$((DEADLINE * 20))
+	while [ "$n" -gt 0 ] && [ "$(state_of "$PID")" != T ]; do sleep 0.05; n=$((n - 1)); done
+	keys Escape
+	keys q
+	sleep 0.3 # as above
+	kill -CONT "$PID"
+	if wait_for "^EXIT$TAG=" && has "^EXIT$TAG=0\$" && term_ok $TAG; then
+		ok "Esc then q typed while stopped and paused: Esc, then q quits"
+	else
+		not_ok "Esc then q typed while stopped and paused: Esc, then q quits" "$(dump)"
+		kill "$PID" 2>/dev/null
+	fi
+else
+	not_ok "Esc then q typed while stopped and paused" "never drew" "$(dump)"
 fi
 
 # --- Alt-q while paused (Esc and q in one burst): not q ----------------------------------------
