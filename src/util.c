@@ -359,6 +359,11 @@ int outfile_open(struct outfile *o, const char *path, char **cause)
 		o->last_flush = mono_now();
 		return 0;
 	}
+	/* A file the user may not write stays so, as with fopen (rename would not ask). */
+	if (exists && access(path, W_OK) != 0) {
+		*cause = io_cause(path, errno);
+		return -1;
+	}
 	/* A symbolic link: replace what it points to, and keep the link. */
 	struct stat lsb;
 	char *real = NULL;

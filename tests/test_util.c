@@ -69,7 +69,8 @@ static void test_line_read(void **state)
 {
 	(void)state;
 	char *p = in_dir("lines");
-	write_bytes(p, "a\nbb\r\ncc\rd\0e\nfffffffff\nlast", 29);
+	static const char text[] = "a\nbb\r\ncc\rd\0e\nfffffffff\nlast";
+	write_bytes(p, text, sizeof text - 1);
 	FILE *f = fopen(p, "r");
 	char buf[8];
 	size_t len;
