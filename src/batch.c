@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <math.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +17,7 @@
 #include "gdpath/run.h"
 #include "gdpath/theory.h"
 #include "gdpath/track.h"
+#include "gdpath/util.h"
 
 static void num(FILE *out, double v)
 {
@@ -52,13 +54,20 @@ void batch_write_meta(FILE *out, const struct run *r)
 	fputc('\n', out);
 	fprintf(out, "# p: %zu\n", m->p);
 	fprintf(out, "# seed: %lu\n", r->cfg.seed);
-	fprintf(out, "# data: %s\n", r->cfg.data_file ? r->cfg.data_file : "generated");
+	/* File names escaped (util.h str_escape): a newline in a name cannot break the
+	 * metadata, an escape sequence cannot reach a terminal showing the CSV. */
+	char *dname = r->cfg.data_file ? str_escape(r->cfg.data_file, strlen(r->cfg.data_file), 0, 0)
+				       : xstrdup("generated");
+	char *iname = r->cfg.init == INIT_FILE
+			  ? str_escape(r->cfg.init_file, strlen(r->cfg.init_file), 0, 0)
+			  : xstrdup(r->cfg.init == INIT_ZERO ? "zero" : "random");
+	fprintf(out, "# data: %s\n", dname);
 	const char *note = run_labels_note(r);
 	fprintf(out, "# labels: %s%s%s%s\n", r->cfg.data_file ? "from data" : labels_name(r->cfg.labels),
 		note ? " (" : "", note ? note : "", note ? ")" : "");
-	fprintf(out, "# init: %s\n", r->cfg.init == INIT_ZERO   ? "zero"
-				     : r->cfg.init == INIT_FILE ? r->cfg.init_file
-								: "random");
+	fprintf(out, "# init: %s\n", iname);
+	free(dname);
+	free(iname);
 	fprintf(out, "# optimizer: %s\n", optim_name(r->cfg.ocfg.kind));
 	fputs("# eta: ", out);
 	num(out, r->eta);
@@ -187,29 +196,88 @@ static void write_plane_meta(FILE *out, const struct run *r)
 		pj->basis_len, pj->have_v ? "" : "; the path stays on the line: proj_v = 0");
 }
 
+/* A terminating signal while -o FILE is written: remove the temporary file (the old FILE
+ * stays whole), then die by the same signal. */
+static const int batch_signals[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGPIPE, SIGALRM,
+				    SIGUSR1, SIGUSR2, SIGXCPU, SIGXFSZ, SIGVTALRM, SIGPROF};
+#define NBATCH_SIGNALS (sizeof batch_signals / sizeof batch_signals[0])
+static struct sigaction batch_old[NBATCH_SIGNALS];
+
+static void batch_on_signal(int sig)
+{
+	outfile_abort_signal();
+	/* SA_RESETHAND put the default action back; it is delivered when we return */
+	raise(sig);
+}
+
+static void batch_signals_install(void)
+{
+	struct sigaction sa;
+	memset(&sa, 0, sizeof sa);
+	sigemptyset(&sa.sa_mask);
+	sa.sa_handler = batch_on_signal;
+	sa.sa_flags = SA_RESETHAND;
+	for (size_t i = 0; i < NBATCH_SIGNALS; i++) {
+		sigaction(batch_signals[i], NULL, &batch_old[i]);
+		if (batch_old[i].sa_handler != SIG_IGN) /* nohup's choice stays */
+			sigaction(batch_signals[i], &sa, NULL);
+	}
+}
+
+static void batch_signals_remove(void)
+{
+	for (size_t i = 0; i < NBATCH_SIGNALS; i++)
+		sigaction(batch_signals[i], &batch_old[i], NULL);
+}
+
+/* The blow-up rule shared by --batch, --snapshot and the view (man gdpath, EXIT STATUS):
+ * exit 3 when the loss became non-finite or rose above 1000 times its initial value. */
+int batch_run_status(const struct run *r)
+{
+	return r->status == RUN_DIVERGED || r->blowup_step >= 0 ? EXIT_DIVERGED : EXIT_OK;
+}
+
 int batch_main(const struct opts *o)
 {
 	char *cause = NULL;
 	int status = 1;
 	struct run *r = run_new(&o->run, &cause, &status);
 	if (r == NULL) {
-		fprintf(stderr, "gdpath: %s\n", cause);
+		print_cause(cause);
 		free(cause);
 		return status;
 	}
+	struct outfile of = {0};
 	FILE *out = stdout;
-	if (o->output && (out = fopen(o->output, "w")) == NULL) {
-		fprintf(stderr, "gdpath: %s: %s\n", o->output, strerror(errno));
-		run_free(r);
-		return EXIT_ERROR;
+	if (o->output) {
+		batch_signals_install();
+		if (outfile_open(&of, o->output, &cause) != 0) {
+			print_cause(cause);
+			free(cause);
+			batch_signals_remove();
+			run_free(r);
+			return EXIT_ERROR;
+		}
+		out = of.f;
+	} else {
+		memset(&of, 0, sizeof of);
+		of.f = stdout;
+		of.path = (char *)"standard output";
 	}
-	fix_plane(r, o->steps);
+	/* the meta lines go out before the first pass, so an output that cannot be written
+	 * (a full disk, /dev/full, a closed pipe) ends the run before any work is done */
 	batch_write_meta(out, r);
-	write_plane_meta(out, r);
-	batch_write_header(out, r);
-	batch_write_row(out, r);
+	(void)outfile_flush(&of, &cause);
+	if (cause == NULL)
+		fix_plane(r, o->steps);
+	if (cause == NULL)
+		write_plane_meta(out, r);
+	if (cause == NULL) {
+		batch_write_header(out, r);
+		batch_write_row(out, r);
+	}
 	int rc = EXIT_OK;
-	for (long s = 1; s <= o->steps; s++) {
+	for (long s = 1; cause == NULL && s <= o->steps; s++) {
 		int st = run_step(r);
 		if (st != RUN_OK) {
 			if (st == RUN_DIVERGED) {
@@ -219,24 +287,48 @@ int batch_main(const struct opts *o)
 					r->status_step);
 				rc = EXIT_DIVERGED;
 			} else {
-				fprintf(out, "# failed at step %ld: the ODE integrator gave up\n", r->status_step);
-				fprintf(stderr, "gdpath: gradient flow failed at step %ld: the ODE integrator gave up\n",
-					r->status_step);
+				fprintf(out, "# failed at step %ld: %s\n", r->status_step,
+					run_failure(r));
+				fprintf(stderr, "gdpath: gradient flow failed at step %ld: %s\n",
+					r->status_step, run_failure(r));
 				rc = EXIT_ERROR;
 			}
 			break;
 		}
+		if (r->blowup_step == s) {
+			fprintf(out, "# diverged at step %ld: the loss is over 1000 times the initial loss\n",
+				s);
+			fprintf(stderr,
+				"gdpath: diverged at step %ld (the loss is over 1000 times the initial "
+				"loss); try a smaller --eta\n",
+				s);
+		}
 		if (s % o->every == 0 || s == o->steps)
 			batch_write_row(out, r);
+		/* a write error (a full disk, /dev/full, a closed pipe) ends the run now */
+		if (outfile_check(&of, &cause) != 0)
+			break;
 	}
-	if (fflush(out) != 0 || ferror(out)) {
-		fprintf(stderr, "gdpath: %s: %s\n", o->output ? o->output : "stdout", strerror(errno));
+	if (rc == EXIT_OK)
+		rc = batch_run_status(r);
+	if (cause == NULL && o->output == NULL && (fflush(out) != 0 || ferror(out)))
+		cause = xasprintf("standard output: %s", strerror(errno ? errno : EIO));
+	if (cause == NULL && o->output != NULL) {
+		if (outfile_commit(&of, &cause) != 0)
+			of.f = NULL;
+	} else if (o->output != NULL) {
+		outfile_abort(&of);
+	}
+	if (cause != NULL) {
+		char *full = xasprintf("%s%s", cause,
+				       o->output ? " (the old file, if any, is left as it was)" : "");
+		print_cause(full);
+		free(full);
+		free(cause);
 		rc = EXIT_ERROR;
 	}
-	if (out != stdout && fclose(out) != 0 && rc == EXIT_OK) {
-		fprintf(stderr, "gdpath: %s: %s\n", o->output, strerror(errno));
-		rc = EXIT_ERROR;
-	}
+	if (o->output)
+		batch_signals_remove();
 	run_free(r);
 	return rc;
 }

@@ -207,7 +207,8 @@ void cli_usage(FILE *out)
 	      "  -V, --version           show the version and exit\n"
 	      "\n"
 	      "Exit status: 0 done, 1 data or I/O error (or an unreadable --merge file),\n"
-	      "2 usage error (or shards that do not match), 3 the run diverged.\n"
+	      "2 usage error (or shards that do not match), 3 a run diverged (loss not\n"
+	      "finite, or over 1000 times the initial loss), 128+N signal N.\n"
 	      "Keys in the visualizer: press ? for the list.\n",
 	      out);
 }
@@ -675,6 +676,21 @@ static int validate(struct opts *o, char **cause)
 	if (o->output && o->mode != MODE_BATCH) {
 		*cause = xstrdup("--output: only with --batch");
 		return -1;
+	}
+	/* An output that is one of the inputs would be read while it is replaced. */
+	const char *outs[] = {o->output, rc->save_data, rc->save_init};
+	const char *out_names[] = {"--output", "--save-data", "--save-init"};
+	for (size_t i = 0; i < 3; i++) {
+		const char *in = same_file(outs[i], rc->data_file) ? "--data"
+				 : rc->init == INIT_FILE && same_file(outs[i], rc->init_file) ? "--init"
+											 : NULL;
+		if (in != NULL) {
+			char *q = str_quote(outs[i]);
+			*cause = xasprintf("%s: %s is the %s file; write to another file", out_names[i],
+					   q, in);
+			free(q);
+			return -1;
+		}
 	}
 	if (o->given[OPT_EVERY] && o->mode != MODE_BATCH) {
 		*cause = xstrdup("--every: only with --batch");

@@ -9,13 +9,16 @@
 #include <string.h>
 
 #include "gdpath/conf.h"
+#include "gdpath/util.h"
 
-/* Where the bytes come from: a FILE or a buffer in memory. */
+/* Where the bytes come from: a FILE (read at most CONF_FILE_MAX bytes of it) or a
+ * buffer in memory. */
 struct conf_src {
 	FILE *f;
 	const unsigned char *buf;
 	size_t len;
 	size_t pos;
+	int too_big; /* the file went on past CONF_FILE_MAX */
 };
 
 /* The errors so far, as one "\n"-separated string. */
@@ -29,20 +32,31 @@ struct conf_errs {
 
 static int conf_getc(struct conf_src *src)
 {
-	if (src->f != NULL)
+	if (src->f != NULL) {
+		if (src->pos >= CONF_FILE_MAX) {
+			src->too_big = getc(src->f) != EOF;
+			return EOF;
+		}
+		src->pos++;
 		return getc(src->f);
+	}
 	if (src->pos < src->len)
 		return src->buf[src->pos++];
 	return EOF;
 }
 
+#define CONF_MSG_MAX 200 /* bytes of one message kept */
+
 static void conf_add_error(struct conf_errs *errs, unsigned line, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
-/* Append "FILE:LINE: message" (or "FILE: message" when line is 0). */
+/* Append "FILE:LINE: message" (or "FILE: message" when line is 0). The file name and the
+ * message may carry bytes from the file (a key, a value): both are escaped, so nothing
+ * read can drive the terminal, and the message is cut at CONF_MSG_MAX bytes. */
 static void conf_add_error(struct conf_errs *errs, unsigned line, const char *fmt, ...)
 {
 	char prefix[64];
+	char msg[CONF_MSG_MAX + 1];
 	va_list ap;
 	int mlen;
 
@@ -55,27 +69,30 @@ static void conf_add_error(struct conf_errs *errs, unsigned line, const char *fm
 		snprintf(prefix, sizeof prefix, ": ");
 
 	va_start(ap, fmt);
-	mlen = vsnprintf(NULL, 0, fmt, ap);
+	mlen = vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
 	if (mlen < 0) {
 		errs->oom = 1;
 		return;
 	}
-	size_t need =
-	    errs->len + (errs->len > 0) + strlen(errs->file) + strlen(prefix) + (size_t)mlen + 1;
+	size_t shown = (size_t)mlen < sizeof msg - 1 ? (size_t)mlen : sizeof msg - 1;
+	char *emsg = str_escape(msg, shown, 0, 0);
+	char *efile = str_escape(errs->file, strlen(errs->file), 0, 0);
+	const char *cut = (size_t)mlen > shown ? "..." : "";
+	size_t need = errs->len + (errs->len > 0) + strlen(efile) + strlen(prefix) + strlen(emsg) +
+		      strlen(cut) + 1;
 	char *grown = realloc(errs->text, need);
 	if (grown == NULL) {
 		errs->oom = 1;
-		return;
+	} else {
+		errs->text = grown;
+		if (errs->len > 0)
+			errs->text[errs->len++] = '\n';
+		errs->len += (size_t)sprintf(errs->text + errs->len, "%s%s%s%s", efile, prefix,
+					     emsg, cut);
 	}
-	errs->text = grown;
-	if (errs->len > 0)
-		errs->text[errs->len++] = '\n';
-	errs->len += (size_t)sprintf(errs->text + errs->len, "%s%s", errs->file, prefix);
-	va_start(ap, fmt);
-	vsnprintf(errs->text + errs->len, (size_t)mlen + 1, fmt, ap);
-	va_end(ap);
-	errs->len += (size_t)mlen;
+	free(emsg);
+	free(efile);
 }
 
 static int conf_is_blank(int c) { return c == ' ' || c == '\t'; }
@@ -157,8 +174,10 @@ static int conf_parse(struct conf_src *src, const char *name, conf_cb cb, void *
 
 		while ((c = conf_getc(src)) != EOF && c != '\n') {
 			any = 1;
-			if ((c < 0x20 && c != '\t' && c != '\r') || c == 0x7f)
+			if ((c < 0x20 && c != '\t' && c != '\r') || c == 0x7f) {
 				binary = 1;
+				break; /* no need to read the rest of it */
+			}
 			if (n < CONF_LINE_MAX + 2)
 				buf[n++] = (char)c;
 			else
@@ -192,7 +211,10 @@ static int conf_parse(struct conf_src *src, const char *name, conf_cb cb, void *
 			break;
 		}
 	}
-	if (src->f != NULL && ferror(src->f))
+	if (src->too_big)
+		conf_add_error(&errs, 0, "larger than %d bytes: not a settings file, not read further",
+			       CONF_FILE_MAX);
+	else if (src->f != NULL && ferror(src->f))
 		conf_add_error(&errs, 0, "read error: %s", strerror(errno));
 
 	if (errs.count == 0)
@@ -213,20 +235,24 @@ int conf_parse_buffer(const char *text, size_t len, const char *name, conf_cb cb
 
 int conf_parse_file(const char *path, conf_cb cb, void *arg, char **cause)
 {
+	/* A regular file, at most CONF_FILE_MAX bytes of it: /dev/zero, a FIFO or a file
+	 * that never ends a line cannot hang the reader. */
+	char *why = NULL;
 	struct conf_src src = {0};
-	int rv;
-
-	src.f = fopen(path, "r");
+	src.f = fopen_regular(path, &why);
 	if (src.f == NULL) {
+		/* fopen_regular named the file itself: keep only the reason */
+		char *colon = strrchr(why, ':');
 		struct conf_errs errs = {.file = path};
-		conf_add_error(&errs, 0, "%s", strerror(errno));
+		conf_add_error(&errs, 0, "%s", colon ? colon + 2 : why);
+		free(why);
 		if (cause != NULL)
 			*cause = errs.text;
 		else
 			free(errs.text);
 		return -1;
 	}
-	rv = conf_parse(&src, path, cb, arg, cause);
+	int rv = conf_parse(&src, path, cb, arg, cause);
 	fclose(src.f);
 	return rv;
 }

@@ -143,8 +143,7 @@ static size_t split_fields(char *line, char **field, size_t max)
 static void chomp(char *s)
 {
 	size_t len = strlen(s);
-	while (len > 0 && (s[len - 1] == '\n' || s[len - 1] == '\r' || s[len - 1] == ' ' ||
-			   s[len - 1] == '\t'))
+	while (len > 0 && (s[len - 1] == ' ' || s[len - 1] == '\t'))
 		s[--len] = '\0';
 }
 
@@ -155,27 +154,60 @@ static char *trim(char *s)
 	return s;
 }
 
-/* Read a whole line of any length; NULL at EOF. */
-static char *read_line(FILE *f, char **buf, size_t *cap)
+/* The file name as messages show it: escaped, so a name with control characters cannot
+ * drive the terminal. */
+static char *shown_name(const char *path)
 {
-	ssize_t got = getline(buf, cap, f);
-	return got < 0 ? NULL : *buf;
+	return str_escape(path, strlen(path), 0, 0);
+}
+
+/* An error "PATH:LINE: column N is 'field', not WHAT", the field quoted and shortened. */
+static char *field_error(const char *path, size_t lineno, size_t col, const char *fieldv,
+			 const char *what)
+{
+	char *name = shown_name(path), *q = str_quote(fieldv);
+	char *msg = xasprintf("%s:%zu: column %zu is %s, not %s", name, lineno, col, q, what);
+	free(name);
+	free(q);
+	return msg;
+}
+
+/* Read one line with line_read; on anything but a line, set *cause and return -1;
+ * 1 at the end of the file, 0 for a line. */
+static int next_line(FILE *f, const char *path, char *buf, size_t cap, size_t lineno,
+		     char **cause)
+{
+	size_t len;
+	int rc = line_read(f, buf, cap, &len);
+	if (rc == LINE_OK)
+		return 0;
+	if (rc == LINE_EOF)
+		return 1;
+	char *name = shown_name(path);
+	if (rc == LINE_LONG)
+		*cause = xasprintf("%s:%zu: line longer than %zu bytes", name, lineno, cap - 1);
+	else if (rc == LINE_NUL)
+		*cause = xasprintf("%s:%zu: a NUL byte (binary data, not CSV text)", name, lineno);
+	else
+		*cause = xasprintf("%s: %s", name, strerror(errno));
+	free(name);
+	return -1;
 }
 
 int data_read_csv(const char *path, struct dataset **out, char **cause)
 {
-	FILE *f = fopen(path, "r");
-	if (f == NULL) {
-		*cause = xasprintf("%s: %s", path, strerror(errno));
+	FILE *f = fopen_regular(path, cause);
+	if (f == NULL)
 		return -1;
-	}
-	char *buf = NULL, **field = NULL;
-	size_t cap = 0, ncols = 0, nrows = 0, rowcap = 0, lineno = 0;
+	char *buf = malloc(DATA_LINE_MAX + 1), **field = NULL;
+	size_t ncols = 0, nrows = 0, rowcap = 0, lineno = 0;
 	int seen_header = 0;
 	double *vals = NULL;
-	int rc = -1;
-	char *line;
-	while ((line = read_line(f, &buf, &cap)) != NULL) {
+	int rc = -1, got;
+	char *line = buf;
+	if (buf == NULL)
+		goto oom;
+	while ((got = next_line(f, path, buf, DATA_LINE_MAX + 1, lineno + 1, cause)) == 0) {
 		lineno++;
 		chomp(line);
 		if (lineno == 1 && (unsigned char)line[0] == 0xEF && (unsigned char)line[1] == 0xBB &&
@@ -190,21 +222,34 @@ int data_read_csv(const char *path, struct dataset **out, char **cause)
 		if (ncols == 0) {
 			ncols = nf;
 			if (ncols < 2) {
+				char *name = shown_name(path);
 				*cause = xasprintf("%s:%zu: need at least two columns (features, then the label)",
-						   path, lineno);
+						   name, lineno);
+				free(name);
 				goto out;
 			}
 			field = calloc(ncols, sizeof *field);
 			if (field == NULL)
 				goto oom;
 		} else if (nf != ncols) {
-			*cause = xasprintf("%s:%zu: %zu columns, expected %zu like the first row", path,
+			char *name = shown_name(path);
+			*cause = xasprintf("%s:%zu: %zu columns, expected %zu like the first row", name,
 					   lineno, nf, ncols);
+			free(name);
 			goto out;
 		}
 		split_fields(t, field, ncols);
 		if (nrows == rowcap) {
 			rowcap = rowcap ? 2 * rowcap : 64;
+			/* bounded by the machine, not by the file: say so before swapping */
+			double need = (double)rowcap * (double)ncols * sizeof(double), mem = mem_physical();
+			if (mem > 0 && need > 0.5 * mem) {
+				char *name = shown_name(path), b[32];
+				*cause = xasprintf("%s:%zu: too many rows for this machine (more than %s for the numbers)",
+						   name, lineno, fmt_bytes(0.5 * mem, b, sizeof b));
+				free(name);
+				goto out;
+			}
 			double *nv = xmallocarray(rowcap, ncols * sizeof(double));
 			if (nv == NULL)
 				goto oom;
@@ -222,8 +267,7 @@ int data_read_csv(const char *path, struct dataset **out, char **cause)
 			v = strtod(s, &end);
 			if (*s != '\0' && end != s && *end == '\0' && strpbrk(s, "xX") == NULL) {
 				if (!isfinite(v)) {
-					*cause = xasprintf("%s:%zu: column %zu is '%s', not a finite number",
-							   path, lineno, j + 1, s);
+					*cause = field_error(path, lineno, j + 1, s, "a finite number");
 					goto out;
 				}
 				numeric++;
@@ -240,20 +284,19 @@ int data_read_csv(const char *path, struct dataset **out, char **cause)
 				double v = strtod(s, &end);
 				(void)v;
 				if (*s == '\0' || end == s || *end != '\0' || strpbrk(s, "xX") != NULL) {
-					*cause = xasprintf("%s:%zu: column %zu is '%.40s', not a number", path,
-							   lineno, j + 1, s);
+					*cause = field_error(path, lineno, j + 1, s, "a number");
 					goto out;
 				}
 			}
 		}
 		nrows++;
 	}
-	if (ferror(f)) {
-		*cause = xasprintf("%s: %s", path, strerror(errno));
+	if (got < 0)
 		goto out;
-	}
 	if (nrows == 0) {
-		*cause = xasprintf("%s: no data rows", path);
+		char *name = shown_name(path);
+		*cause = xasprintf("%s: no data rows", name);
+		free(name);
 		goto out;
 	}
 	struct dataset *ds = data_new(nrows, ncols - 1);
@@ -266,8 +309,11 @@ int data_read_csv(const char *path, struct dataset **out, char **cause)
 	*out = ds;
 	rc = 0;
 	goto out;
-oom:
-	*cause = xasprintf("%s: out of memory", path);
+oom: {
+	char *name = shown_name(path);
+	*cause = xasprintf("%s: out of memory", name);
+	free(name);
+}
 out:
 	free(buf);
 	free(field);
@@ -278,11 +324,10 @@ out:
 
 int data_write_csv(const struct dataset *ds, const char *path, char **cause)
 {
-	FILE *f = fopen(path, "w");
-	if (f == NULL) {
-		*cause = xasprintf("%s: %s", path, strerror(errno));
+	struct outfile of;
+	if (outfile_open(&of, path, cause) != 0)
 		return -1;
-	}
+	FILE *f = of.f;
 	for (size_t j = 0; j < ds->nfeat; j++)
 		fprintf(f, "x%zu,", j + 1);
 	fprintf(f, "y\n");
@@ -290,25 +335,21 @@ int data_write_csv(const struct dataset *ds, const char *path, char **cause)
 		for (size_t j = 0; j < ds->nfeat; j++)
 			fprintf(f, "%.17g,", ds->X[i * ds->nfeat + j]);
 		fprintf(f, "%.17g\n", ds->y[i]);
+		if (ferror(f))
+			break;
 	}
-	if (fclose(f) != 0) {
-		*cause = xasprintf("%s: %s", path, strerror(errno));
-		return -1;
-	}
-	return 0;
+	return outfile_commit(&of, cause);
 }
 
 int data_read_vector(const char *path, double *v, size_t p, char **cause)
 {
-	FILE *f = fopen(path, "r");
-	if (f == NULL) {
-		*cause = xasprintf("%s: %s", path, strerror(errno));
+	FILE *f = fopen_regular(path, cause);
+	if (f == NULL)
 		return -1;
-	}
-	char *buf = NULL, *line;
-	size_t cap = 0, lineno = 0, got = 0;
-	int rc = -1;
-	while ((line = read_line(f, &buf, &cap)) != NULL) {
+	char line[VECTOR_LINE_MAX + 1];
+	size_t lineno = 0, got = 0;
+	int rc = -1, more;
+	while ((more = next_line(f, path, line, sizeof line, lineno + 1, cause)) == 0) {
 		lineno++;
 		chomp(line);
 		char *t = trim(line);
@@ -316,39 +357,41 @@ int data_read_vector(const char *path, double *v, size_t p, char **cause)
 			continue;
 		double x;
 		if (parse_double(t, &x) != 0) {
-			*cause = xasprintf("%s:%zu: '%.40s' is not a finite number", path, lineno, t);
+			char *name = shown_name(path), *q = str_quote(t);
+			*cause = xasprintf("%s:%zu: %s is not a finite number", name, lineno, q);
+			free(name);
+			free(q);
 			goto out;
 		}
 		if (got == p) {
-			*cause = xasprintf("%s:%zu: more than the %zu parameters this model has", path,
+			char *name = shown_name(path);
+			*cause = xasprintf("%s:%zu: more than the %zu parameters this model has", name,
 					   lineno, p);
+			free(name);
 			goto out;
 		}
 		v[got++] = x;
 	}
+	if (more < 0)
+		goto out;
 	if (got != p) {
-		*cause = xasprintf("%s: %zu numbers, but this model has %zu parameters", path, got, p);
+		char *name = shown_name(path);
+		*cause = xasprintf("%s: %zu numbers, but this model has %zu parameters", name, got, p);
+		free(name);
 		goto out;
 	}
 	rc = 0;
 out:
-	free(buf);
 	fclose(f);
 	return rc;
 }
 
 int data_write_vector(const char *path, const double *v, size_t p, char **cause)
 {
-	FILE *f = fopen(path, "w");
-	if (f == NULL) {
-		*cause = xasprintf("%s: %s", path, strerror(errno));
+	struct outfile of;
+	if (outfile_open(&of, path, cause) != 0)
 		return -1;
-	}
-	for (size_t i = 0; i < p; i++)
-		fprintf(f, "%.17g\n", v[i]);
-	if (fclose(f) != 0) {
-		*cause = xasprintf("%s: %s", path, strerror(errno));
-		return -1;
-	}
-	return 0;
+	for (size_t i = 0; i < p && !ferror(of.f); i++)
+		fprintf(of.f, "%.17g\n", v[i]);
+	return outfile_commit(&of, cause);
 }

@@ -15,6 +15,7 @@
 #include "gdpath/snapshot.h"
 #include "gdpath/sweep.h"
 #include "gdpath/ui.h"
+#include "gdpath/util.h"
 
 int main(int argc, char **argv)
 {
@@ -41,7 +42,8 @@ int main(int argc, char **argv)
 	if (rc != 0)
 		free(args);
 	if (rc < 0) {
-		fprintf(stderr, "gdpath: %s\nTry 'gdpath --help' for more information.\n", cause);
+		print_cause(cause);
+		fputs("Try 'gdpath --help' for more information.\n", stderr);
 		free(cause);
 		return EXIT_USAGE;
 	}
@@ -67,7 +69,7 @@ int main(int argc, char **argv)
 		struct app a;
 		int status = EXIT_ERROR;
 		if (app_init(&a, &o, &cause, &status) != 0) {
-			fprintf(stderr, "gdpath: %s\n", cause);
+			print_cause(cause);
 			free(cause);
 			return status;
 		}

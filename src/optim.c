@@ -16,7 +16,14 @@
 #include "gdpath/util.h"
 
 #define FLOW_SUBSTEPS 16      /* RK4 substeps per step where the model has kinks */
-#define FLOW_MAX_EVALS 20000  /* adaptive steps per step before the integrator gives up */
+/* The work of one flow step is bounded, so a stiff flow at a huge η gives up within a
+ * half a second or so instead of computing for half a minute with keys waiting (issue 9):
+ * at most FLOW_WORK / (n·p) right-hand sides (each costs about n·p multiply-adds), never
+ * fewer than FLOW_MIN_EVALS nor more than FLOW_MAX_EVALS. A count, not a clock: the same
+ * run gives up at the same step on any machine. */
+#define FLOW_WORK 3e8
+#define FLOW_MIN_EVALS 300
+#define FLOW_MAX_EVALS 120000
 
 static const struct {
 	const char *name, *summary;
@@ -62,6 +69,8 @@ struct optim {
 	gsl_odeiv2_system sys;
 	gsl_odeiv2_driver *drv;
 	bool fixed;     /* fixed-step RK4 (models with kinks) */
+	long evals, max_evals; /* right-hand sides this step, and the bound */
+	bool over;      /* the last failure was the bound */
 	gsl_odeiv2_step *stp;
 	double *yerr;
 };
@@ -70,6 +79,10 @@ static int flow_rhs(double t, const double *theta, double *dtheta, void *params)
 {
 	(void)t;
 	struct optim *o = params;
+	if (++o->evals > o->max_evals) {
+		o->over = true;
+		return GSL_EBADFUNC;
+	}
 	model_residual(o->fm, theta, o->rtmp);
 	o->fm->ops->vjp(o->fm, theta, o->rtmp, NULL, o->n, dtheta);
 	for (size_t j = 0; j < o->p; j++) {
@@ -120,6 +133,10 @@ struct optim *optim_new(const struct optim_cfg *cfg, const struct model *m, char
 		 * jumps and adaptive control would shrink the step without end, so classical
 		 * RK4 with FLOW_SUBSTEPS fixed substeps per step (cost bounded). */
 		o->fixed = m->kinks;
+		double np = (double)o->n * (double)o->p, evals = FLOW_WORK / (np > 1 ? np : 1);
+		o->max_evals = evals < FLOW_MIN_EVALS	? FLOW_MIN_EVALS
+			       : evals > FLOW_MAX_EVALS ? FLOW_MAX_EVALS
+							: (long)evals;
 		if (o->fixed) {
 			o->stp = gsl_odeiv2_step_alloc(gsl_odeiv2_step_rk4, o->p);
 			o->yerr = xcalloc(o->p, sizeof(double));
@@ -130,7 +147,7 @@ struct optim *optim_new(const struct optim_cfg *cfg, const struct model *m, char
 							       1e-10, 1e-8);
 			if (o->drv == NULL)
 				goto oom;
-			gsl_odeiv2_driver_set_nmax(o->drv, FLOW_MAX_EVALS);
+			gsl_odeiv2_driver_set_nmax(o->drv, (unsigned long)o->max_evals);
 		}
 	}
 	return o;
@@ -188,6 +205,19 @@ const double *optim_gd_gradient(struct optim *o, struct model *m, const double *
 	o->t++;
 	m->ops->vjp(m, theta, r, NULL, o->n, o->g);
 	return o->g;
+}
+
+const char *optim_failure(const struct optim *o)
+{
+	static char why[160];
+	if (o->over)
+		snprintf(why, sizeof why,
+			 "the ODE integrator needed more than %ld evaluations for one step "
+			 "(the flow is too stiff at this eta); try a smaller --eta",
+			 o->max_evals);
+	else
+		snprintf(why, sizeof why, "the ODE integrator gave up");
+	return why;
 }
 
 int optim_step(struct optim *o, struct model *m, gsl_rng *rng, double eta, double *theta,
@@ -248,6 +278,8 @@ int optim_step(struct optim *o, struct model *m, gsl_rng *rng, double eta, doubl
 		double t = 0;
 		memcpy(o->ahead, theta, p * sizeof(double)); /* to undo a failed step */
 		o->fm = m;
+		o->evals = 0;
+		o->over = false;
 		/* Each step restarts the integrator, so the path depends only on θ and η. */
 		if (o->fixed) {
 			double h = eta / FLOW_SUBSTEPS;

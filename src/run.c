@@ -465,6 +465,11 @@ int run_step(struct run *r)
 	return RUN_OK;
 }
 
+const char *run_failure(const struct run *r)
+{
+	return optim_failure(r->opt);
+}
+
 void run_update_extras(struct run *r)
 {
 	const struct model_ops *ops = r->m->ops;

@@ -33,6 +33,9 @@
 #include <curses.h>
 
 #include "gdpath/app.h"
+#include "gdpath/batch.h"
+#include "gdpath/cli.h"
+#include "gdpath/run.h"
 #include "gdpath/canvas.h"
 #include "gdpath/screen.h"
 #include "gdpath/theme.h"
@@ -43,6 +46,7 @@
 #include <term.h>
 
 #define UI_ESCDELAY_MS 25 /* a lone Esc reaches the app this fast */
+#define UI_ALT_WINDOW 0.1 /* s: Esc and a key within this of an empty queue are Alt+key */
 
 /* State the signal handlers and ui_restore() share: plain ints and fds only. */
 static volatile sig_atomic_t curses_on; /* between newterm and endwin */
@@ -54,12 +58,43 @@ static int wake_fd[2] = {-1, -1};		/* self-pipe: handlers write, the loop reads 
 static struct sigaction winch_next;		/* curses' SIGWINCH handler, chained */
 static bool winch_chained;			/* curses had one (else we resize ourselves) */
 
-/* Signals that end the program cleanly through the loop, and those that end it at once. */
+/* Signals that end the program cleanly through the loop (then it dies by the same signal,
+ * the terminal restored), and those that end it at once: faults, and every other signal
+ * whose default action is to terminate (Ctrl-\\ is SIGQUIT: ISIG stays on in cbreak mode).
+ * Either way the terminal is restored first and the process then dies by the signal, so
+ * the shell sees what happened (issue 9). */
 static const int quit_signals[] = {SIGINT, SIGTERM, SIGHUP};
-static const int fatal_signals[] = {SIGSEGV, SIGBUS, SIGFPE, SIGABRT, SIGILL};
+static const int fatal_signals[] = {
+    SIGSEGV, SIGBUS,  SIGFPE,  SIGABRT,	  SIGILL,  SIGTRAP, SIGSYS,  SIGQUIT, SIGUSR1,
+    SIGUSR2, SIGALRM, SIGPIPE, SIGVTALRM, SIGPROF, SIGXCPU, SIGXFSZ,
+#ifdef SIGPOLL
+    SIGPOLL,
+#endif
+#ifdef SIGPWR
+    SIGPWR,
+#endif
+#ifdef SIGSTKFLT
+    SIGSTKFLT,
+#endif
+};
+/* Of those, the ones a program can only get from a fault: always caught. The others keep
+ * SIG_IGN when the parent set it (nohup, a shell without job control). */
+static bool is_fault(int sig)
+{
+	return sig == SIGSEGV || sig == SIGBUS || sig == SIGFPE || sig == SIGILL ||
+	       sig == SIGTRAP || sig == SIGSYS || sig == SIGABRT;
+}
 #define NQUIT (sizeof quit_signals / sizeof quit_signals[0])
 #define NFATAL (sizeof fatal_signals / sizeof fatal_signals[0])
 static struct sigaction old_quit[NQUIT], old_fatal[NFATAL], old_winch, old_cont;
+static volatile sig_atomic_t quit_sig; /* the quit signal the loop is to act on, or 0 */
+static volatile sig_atomic_t cont_count; /* SIGCONTs so far: the process was stopped */
+
+/* What endwin() would send, captured from terminfo while curses is up, so a signal
+ * handler can restore the screen with write() alone: attributes off, cursor visible,
+ * keypad off, leave the alternate screen. */
+static char restore_seq[256];
+static size_t restore_len;
 
 static struct ui_hooks H; /* recording and replay (ui.h); zero: none */
 
@@ -149,6 +184,47 @@ void ui_restore(void)
 	stderr_restore();
 }
 
+/* ui_restore for a signal handler: async-signal-safe calls only (write, tcsetattr, dup2),
+ * no curses. */
+static void restore_from_signal(void)
+{
+	if (curses_on) {
+		curses_on = 0;
+		write_all(STDOUT_FILENO, restore_seq, restore_len);
+	}
+	if (tio_saved)
+		tcsetattr(STDIN_FILENO, TCSANOW, &saved_tio);
+	stderr_restore();
+}
+
+/* Append a terminfo string without its padding ("$<5>") to restore_seq. */
+static void restore_seq_add(const char *cap)
+{
+	char *v = tigetstr((char *)cap);
+	if (v == NULL || v == (char *)-1)
+		return;
+	for (const char *p = v; *p != '\0'; p++) {
+		if (p[0] == '$' && p[1] == '<') {
+			const char *e = strchr(p, '>');
+			if (e != NULL) {
+				p = e;
+				continue;
+			}
+		}
+		if (restore_len + 1 < sizeof restore_seq)
+			restore_seq[restore_len++] = *p;
+	}
+}
+
+static void restore_seq_init(void)
+{
+	restore_len = 0;
+	restore_seq_add("sgr0");
+	restore_seq_add("cnorm");
+	restore_seq_add("rmkx");
+	restore_seq_add("rmcup");
+}
+
 static void wake(char why)
 {
 	if (wake_fd[1] >= 0) {
@@ -157,9 +233,19 @@ static void wake(char why)
 	}
 }
 
+/* The first quit signal asks the loop to finish (it restores the terminal, then dies by
+ * the signal); a second one while the loop is still busy ends the program at once. */
 static void on_quit(int sig)
 {
 	int saved = errno;
+	if (quit_sig != 0) {
+		restore_from_signal();
+		signal(sig, SIG_DFL);
+		raise(sig); /* blocked while we run: delivered on return */
+		errno = saved;
+		return;
+	}
+	quit_sig = sig;
 	wake(sig == SIGINT ? 'i' : sig == SIGTERM ? 't' : 'h');
 	errno = saved;
 }
@@ -168,6 +254,7 @@ static void on_cont(int sig)
 {
 	int saved = errno;
 	(void)sig;
+	cont_count = cont_count + 1;
 	wake('c');
 	errno = saved;
 }
@@ -192,7 +279,7 @@ static void on_winch(int sig, siginfo_t *si, void *ctx)
  * raise() delivers it (and the core dump, if any) as soon as we return. */
 static void on_fatal(int sig)
 {
-	ui_restore();
+	restore_from_signal();
 	raise(sig);
 }
 
@@ -215,8 +302,11 @@ static void signals_install(void)
 	bool alt = sigaltstack(&ss, NULL) == 0;
 	sa.sa_handler = on_fatal;
 	sa.sa_flags = SA_RESETHAND | (alt ? SA_ONSTACK : 0);
-	for (size_t i = 0; i < NFATAL; i++)
-		sigaction(fatal_signals[i], &sa, &old_fatal[i]);
+	for (size_t i = 0; i < NFATAL; i++) {
+		sigaction(fatal_signals[i], NULL, &old_fatal[i]);
+		if (is_fault(fatal_signals[i]) || old_fatal[i].sa_handler != SIG_IGN)
+			sigaction(fatal_signals[i], &sa, NULL);
+	}
 }
 
 /* After newterm: curses has installed its SIGWINCH (and SIGTSTP) handlers by now. */
@@ -358,13 +448,10 @@ static int drain_wake(struct canvas *cv, bool *dirty)
 	while ((got = read(wake_fd[0], buf, sizeof buf)) > 0) {
 		for (ssize_t i = 0; i < got; i++) {
 			switch (buf[i]) {
-			case 'i': /* Ctrl-C is an ordinary way to leave */
+			case 'i': /* Ctrl-C, SIGTERM, SIGHUP: leave, then die by the signal */
 			case 't':
-				if (status == UI_GO_ON)
-					status = 0;
-				break;
 			case 'h':
-				status = 128 + SIGHUP;
+				status = 128 + (buf[i] == 'i' ? SIGINT : buf[i] == 't' ? SIGTERM : SIGHUP);
 				break;
 			case 'c': /* back from Ctrl-Z (or SIGSTOP): the screen is not ours */
 				screen_invalidate();
@@ -400,6 +487,7 @@ static int loop(struct app *a, struct canvas *cv)
 	bool stalled = false; /* running, but the last advance took no step */
 	double tokens = 1;    /* steps allowed now under --speed (a token bucket) */
 	double refill = now_s();
+	double seen_empty = refill; /* when the input queue was last seen empty */
 	struct pollfd pf[2] = {{.fd = STDIN_FILENO, .events = POLLIN},
 			       {.fd = wake_fd[0], .events = POLLIN}};
 
@@ -418,7 +506,14 @@ static int loop(struct app *a, struct canvas *cv)
 			timeout = -1; /* paused and idle: sleep until a key or a signal */
 		if (H.step) /* a replay: its own clock decides */
 			timeout = dirty ? ms_until(next_draw, now, 0) : H.timeout_ms(H.ctx, a);
+		double t_poll = now_s();
+		sig_atomic_t conts = cont_count;
 		int n = poll(pf, 2, timeout);
+		/* poll waited on an empty queue until input came: the keys arrived just now.
+		 * Not after a stop (Ctrl-Z, SIGSTOP): the keys may have waited all along. */
+		if (timeout != 0 && n > 0 && (pf[0].revents & POLLIN) && now_s() - t_poll >= 0.001 &&
+		    conts == cont_count)
+			seen_empty = now_s();
 		if (n < 0 && errno != EINTR) {
 			fprintf(stderr, "gdpath: poll: %s\n", strerror(errno));
 			return 1;
@@ -430,6 +525,7 @@ static int loop(struct app *a, struct canvas *cv)
 		}
 		int ch;
 		while ((ch = getch()) != ERR) {
+			double got_at = now_s();
 			if (ch == KEY_RESIZE) {
 				if (relayout(cv) != 0) {
 					fputs("gdpath: out of memory\n", stderr);
@@ -441,11 +537,18 @@ static int loop(struct app *a, struct canvas *cv)
 			int key = app_keycode(ch);
 			if (key < 0)
 				continue;
-			if (key == 27 && !a->editing && getch() != ERR) {
+			if (key == 27 && !a->editing && got_at - seen_empty <= UI_ALT_WINDOW) {
 				/* Esc with a key right behind it is Alt+key (e.g. Alt-x): drop the
-				 * pair, so it does not act as the plain key. A lone Esc, or any Esc
+				 * pair, so it does not act as the plain key. Only when the input was
+				 * empty a moment ago, so both came together: Esc and a key that sat
+				 * in the queue while the loop was busy (a slow rebuild) are two
+				 * keys, as curses' ESCDELAY would have them. A lone Esc, or any Esc
 				 * in the η entry (where it cancels), reaches the app. */
-				continue;
+				int next = getch();
+				if (next != ERR && now_s() - seen_empty <= UI_ALT_WINDOW)
+					continue;
+				if (next != ERR)
+					ungetch(next);
 			}
 			if (H.key && H.key(H.ctx, a, key)) {
 				dirty = true;
@@ -462,6 +565,7 @@ static int loop(struct app *a, struct canvas *cv)
 				dirty = true;
 			stalled = false;
 		}
+		seen_empty = now_s(); /* getch() said the input is empty */
 		if (n > 0 && (pf[0].revents & (POLLHUP | POLLERR | POLLNVAL)))
 			return 128 + SIGHUP; /* the terminal went away */
 
@@ -552,6 +656,7 @@ int ui_run(struct app *a)
 		return 1;
 	}
 	set_term(sp);
+	restore_seq_init();
 	curses_on = 1;
 	stderr_redirect();
 	signals_install_late();
@@ -602,5 +707,24 @@ int ui_run(struct app *a)
 	delscreen(sp);
 	signals_remove(true);
 	pipe_close();
+	/* The rule of --batch and --snapshot: a run that diverged or blew up exits 3. */
+	for (int i = 0; status == 0 && i < a->nruns; i++) {
+		if (batch_run_status(a->run[i]) == EXIT_DIVERGED) {
+			const struct run *r = a->run[i];
+			fprintf(stderr, "gdpath: run %d diverged at step %ld (%s)\n", i + 1,
+				r->status == RUN_DIVERGED ? r->status_step : r->blowup_step,
+				r->status == RUN_DIVERGED ? "the loss is not finite"
+							  : "the loss is over 1000 times the initial loss");
+			status = EXIT_DIVERGED;
+		}
+	}
+	/* Ended by SIGINT, SIGTERM or SIGHUP: the terminal is back, now die by the signal. */
+	int sig = quit_sig;
+	quit_sig = 0;
+	if (sig != 0 && status == 128 + sig) {
+		fflush(NULL);
+		signal(sig, SIG_DFL);
+		raise(sig);
+	}
 	return status;
 }

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 
 #include "gdpath/cli.h"
 #include "gdpath/conf.h"
@@ -243,11 +244,10 @@ int userconf_apply_flags(struct opts *o, const char *path, unsigned flags, char 
 	if (cause != NULL)
 		*cause = NULL;
 	/* A missing file (or a missing directory on the way) is the usual case. */
-	FILE *f = fopen(path, "r");
-	if (f == NULL && (errno == ENOENT || errno == ENOTDIR))
+	/* stat, not open: opening a FIFO to find out would wait for a writer */
+	struct stat sb;
+	if (stat(path, &sb) != 0 && (errno == ENOENT || errno == ENOTDIR))
 		return 0;
-	if (f != NULL)
-		fclose(f);
 	int rv = conf_parse_file(path, setting, &p, cause);
 	apply(&p, o, flags);
 	return rv;

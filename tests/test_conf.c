@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -332,12 +333,83 @@ static void test_missing_file(void **state)
 	free(cause);
 
 #ifdef __linux__
-	/* A directory opens but cannot be read. */
+	/* A directory, a device and a FIFO are refused unread (issue 9: /dev/zero spun for
+	 * ever, a FIFO blocked in fopen). */
 	assert_int_equal(conf_parse_file("/", collect, &s, &cause), -1);
-	snprintf(want, sizeof want, "/: read error: %s", strerror(EISDIR));
-	assert_string_equal(cause, want);
+	assert_string_equal(cause, "/: is a directory, not a file");
 	free(cause);
+	assert_int_equal(conf_parse_file("/dev/zero", collect, &s, &cause), -1);
+	assert_string_equal(cause, "/dev/zero: not a regular file (a device)");
+	free(cause);
+	char dir[] = "/tmp/gdpath-conf-XXXXXX";
+	assert_non_null(mkdtemp(dir));
+	snprintf(want, sizeof want, "%s/fifo", dir);
+	assert_int_equal(mkfifo(want, 0600), 0);
+	assert_int_equal(conf_parse_file(want, collect, &s, &cause), -1);
+	assert_non_null(strstr(cause, ": not a regular file (a FIFO or pipe)"));
+	free(cause);
+	unlink(want);
+	rmdir(dir);
+	assert_int_equal(s.calls, 0);
 #endif
+}
+
+/* A file that never ends a line: read no further than CONF_FILE_MAX bytes (issue 9). */
+static void test_endless_line(void **state)
+{
+	char dir[] = "/tmp/gdpath-conf-XXXXXX", path[64], *cause = NULL;
+	struct seen s;
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof path, "%s/big", dir);
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	for (int i = 0; i < CONF_FILE_MAX / 4096 + 2; i++) {
+		char block[4096];
+		memset(block, 'k', sizeof block);
+		assert_int_equal(fwrite(block, 1, sizeof block, f), sizeof block);
+	}
+	assert_int_equal(fclose(f), 0);
+	memset(&s, 0, sizeof s);
+	assert_int_equal(conf_parse_file(path, collect, &s, &cause), -1);
+	assert_non_null(strstr(cause, ":1: line too long"));
+	assert_non_null(strstr(cause, ": larger than 4194304 bytes"));
+	free(cause);
+	unlink(path);
+	rmdir(dir);
+}
+
+/* What a message echoes is escaped and cut short (issue 9): no raw escape sequence or
+ * C1 control from the file reaches the terminal. */
+static int reject_value(const char *key, const char *value, const char *file, unsigned line,
+			void *arg, char **cause)
+{
+	(void)key, (void)file, (void)line, (void)arg;
+	size_t n = strlen(value) + 32;
+	*cause = malloc(n);
+	snprintf(*cause, n, "bad value '%s'", value);
+	return -1;
+}
+
+static void test_messages_escaped(void **state)
+{
+	char *cause = NULL;
+	(void)state;
+	char raw[64];
+	/* bytes: k = C2 9B '2' 'J' 9B E2 80 96 LF */
+	size_t n = (size_t)snprintf(raw, sizeof raw, "k = %c%c2J%c%c%c%c\n", 0xc2, 0x9b, 0x9b,
+				    0xe2, 0x80, 0x96);
+	assert_int_equal(conf_parse_buffer(raw, n, "a\x1b]0;x\a.theme", reject_value, NULL, &cause), -1);
+	assert_string_equal(cause, "a\\e]0;x\\x07.theme:1: bad value '\\xC2\\x9B2J\\x9B‖'");
+	free(cause);
+	char big[600];
+	memcpy(big, "k = ", 4);
+	memset(big + 4, 'v', sizeof big - 5);
+	big[sizeof big - 1] = '\n';
+	assert_int_equal(conf_parse_buffer(big, sizeof big, "f", reject_value, NULL, &cause), -1);
+	assert_true(strlen(cause) < 220);
+	assert_non_null(strstr(cause, "vvv..."));
+	free(cause);
 }
 
 int main(void)
@@ -358,6 +430,8 @@ int main(void)
 	    cmocka_unit_test(test_long_lines),
 	    cmocka_unit_test(test_file),
 	    cmocka_unit_test(test_missing_file),
+	    cmocka_unit_test(test_endless_line),
+	    cmocka_unit_test(test_messages_escaped),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -182,13 +182,13 @@ new_session 120 40
 start 2 $ARGS
 if wait_for ' model '; then
 	keys C-c
-	if wait_for '^EXIT2=' && has '^EXIT2=0$' && modes_ok "$TMP/stty.2" && prompt_ok; then
-		ok "Ctrl-C exits 0, echo and icanon restored, the prompt works"
+	if wait_for '^EXIT2=' && has '^EXIT2=130$' && modes_ok "$TMP/stty.2" && prompt_ok; then
+		ok "Ctrl-C ends it by SIGINT (130), echo and icanon restored, the prompt works"
 	else
-		not_ok "Ctrl-C exits 0, echo and icanon restored, the prompt works" "$(dump)"
+		not_ok "Ctrl-C ends it by SIGINT (130), echo and icanon restored, the prompt works" "$(dump)"
 	fi
 else
-	not_ok "Ctrl-C exits 0, echo and icanon restored, the prompt works" "never drew" "$(dump)"
+	not_ok "Ctrl-C ends it by SIGINT (130), echo and icanon restored, the prompt works" "never drew" "$(dump)"
 fi
 
 # --- 8: paused means silent --------------------------------------------------------------
@@ -307,14 +307,14 @@ if wait_until back; then
 		not_ok "NO_COLOR: the mono theme, attributes and no colour" "$(sgr_params | sort -u | tr '\n' ' ')"
 	fi
 	kill -TERM "$(gd_pid)"
-	if wait_for '^EXIT7=' && has '^EXIT7=0$' && modes_ok "$TMP/stty.7"; then
-		ok "SIGTERM exits 0 with the terminal restored"
+	if wait_for '^EXIT7=' && has '^EXIT7=143$' && modes_ok "$TMP/stty.7"; then
+		ok "SIGTERM ends it by SIGTERM (143) with the terminal restored"
 	else
-		not_ok "SIGTERM exits 0 with the terminal restored" "$(dump)"
+		not_ok "SIGTERM ends it by SIGTERM (143) with the terminal restored" "$(dump)"
 	fi
 else
 	not_ok "NO_COLOR: the mono theme, attributes and no colour" "never drew" "$(dump)"
-	not_ok "SIGTERM exits 0 with the terminal restored" "never drew"
+	not_ok "SIGTERM ends it by SIGTERM (143) with the terminal restored" "never drew"
 fi
 
 new_session 120 40

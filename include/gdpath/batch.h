@@ -11,6 +11,12 @@ struct run;
  * Returns the exit status (0 done, 1 error, 2 usage, 3 diverged); messages on stderr. */
 int batch_main(const struct opts *o);
 
+struct run;
+/* The exit status a run's fate asks for, the one rule of --batch, --snapshot and the view:
+ * EXIT_DIVERGED (3) when its loss became non-finite or rose above 1000 times the initial
+ * loss (run.h blowup_step), else EXIT_OK. */
+int batch_run_status(const struct run *r);
+
 /* The CSV of a run as it stands: metadata, header, and its history rows (for the
  * screen's export). */
 void batch_write_meta(FILE *out, const struct run *r);

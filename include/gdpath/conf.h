@@ -11,7 +11,11 @@
  *   (trimmed) and must not be empty; inner blanks are kept;
  * - a line longer than CONF_LINE_MAX bytes is an error (whatever its length: it is never
  *   held in memory); control characters other than tab (NUL bytes, binary junk) are an
- *   error ("binary data") that stops the parse of that input.
+ *   error ("binary data") that stops the parse of that input;
+ * - a file must be a regular file (FIFOs and devices such as /dev/zero are refused
+ *   unread) and is read no further than CONF_FILE_MAX bytes (an error if it goes on);
+ * - messages escape control characters and bytes that are not UTF-8 in what they echo
+ *   (file names included) and are cut at 200 bytes.
  *
  * Errors do not stop the parse: each is recorded as "FILE:LINE: what is wrong" and the
  * next line is read. At most CONF_ERRORS_MAX are kept. No curses, no global state. */
@@ -22,6 +26,7 @@
 
 #define CONF_LINE_MAX 4096
 #define CONF_ERRORS_MAX 16
+#define CONF_FILE_MAX (4 << 20) /* bytes read at most from a file */
 
 /* Called once per setting, in file order. key and value are NUL-terminated and only valid
  * during the call (copy what you keep); file is the name given to the parser, line counts

@@ -39,13 +39,20 @@ void data_free(struct dataset *ds); /* drops one reference; NULL is fine */
  * -1 and *cause on failure. */
 int data_labels(struct dataset *ds, int kind, gsl_rng *rng, char **cause);
 
+/* Lines longer than these are refused (read no further): a data row, a θ0 line. */
+#define DATA_LINE_MAX (1 << 20)
+#define VECTOR_LINE_MAX 4096
+
 /* Read numeric CSV: every column a feature but the last, the label; an optional header
- * row of non-numbers. Errors name file:line. -1 and *cause on failure. */
+ * row of non-numbers. Errors name file:line and quote (shortened, escaped) what they
+ * echo. A regular file only (not a FIFO or device); lines end at LF, CRLF or CR; a NUL
+ * byte or a line past DATA_LINE_MAX is an error. -1 and *cause on failure. */
 int data_read_csv(const char *path, struct dataset **out, char **cause);
-/* Write x1..xd,y with a header, %.17g in the C locale. */
+/* Write x1..xd,y with a header, %.17g in the C locale; atomically (util.h outfile). */
 int data_write_csv(const struct dataset *ds, const char *path, char **cause);
 
-/* Read θ0 from a file of p numbers, one a line (blank lines and '#' comments ignored). */
+/* Read θ0 from a file of p numbers, one a line (blank lines and '#' comments ignored);
+ * the same file rules as data_read_csv, lines up to VECTOR_LINE_MAX. Written atomically. */
 int data_read_vector(const char *path, double *v, size_t p, char **cause);
 int data_write_vector(const char *path, const double *v, size_t p, char **cause);
 

@@ -39,6 +39,9 @@ const struct optim_cfg *optim_cfg(const struct optim *o);
  * SGD's sampling. Returns 0, or -1 if the ODE integrator (flow) gave up. */
 int optim_step(struct optim *o, struct model *m, gsl_rng *rng, double eta, double *theta,
 	       double *r);
+/* Why the last optim_step failed, in words (a static buffer). The work of one flow step
+ * is bounded by a count of evaluations (optim.c FLOW_WORK). */
+const char *optim_failure(const struct optim *o);
 
 /* Gradient descent's gradient alone, g = ∇L(θ) = Jᵀr ([OS19] (2.2)), into the optimizer's
  * own buffer (valid until its next call). For a caller that applies θ ← θ − ηg fused with

@@ -93,6 +93,8 @@ int run_step(struct run *r);
  * setting), or NULL. Static text. */
 const char *run_labels_note(const struct run *r);
 /* Refresh r->extras (the model's live quantities) at the current θ. */
+/* Why the run failed (status RUN_FAILED), in words. */
+const char *run_failure(const struct run *r);
 void run_update_extras(struct run *r);
 /* Recompute the parameter-space plane (proj.h) at the current iterate. */
 void run_update_plane(struct run *r);
