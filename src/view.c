@@ -13,6 +13,7 @@
 #include "gdpath/canvas.h"
 #include "gdpath/data.h"
 #include "gdpath/keymap.h"
+#include "gdpath/layout.h"
 #include "gdpath/panel.h"
 #include "gdpath/run.h"
 #include "gdpath/theory.h"
@@ -54,17 +55,6 @@ static int text_w(struct canvas *c, int x, int y, int w, int role, const char *s
 	buf[o] = '\0';
 	canvas_text(c, x, y, buf, role);
 	return cells;
-}
-
-__attribute__((format(printf, 6, 7))) static void line_f(struct canvas *c, int x, int y, int w,
-							int role, const char *fmt, ...)
-{
-	char buf[512];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(buf, sizeof buf, fmt, ap);
-	va_end(ap);
-	text_w(c, x, y, w, role, buf);
 }
 
 /* %.3g, or "n/a" for undefined values. */
@@ -112,7 +102,15 @@ static void model_line(const struct run *r, char *buf, size_t len)
 	snprintf(buf + o, len - (size_t)o, "  p=%zu p/n=%.3g", m->p, (double)m->p / (double)m->n);
 }
 
-/* Panel 4: what the model and the theory say, as text. */
+/* The η·β² gauge as "η·β²=0.5", flagged when GD on the local quadratic is unstable. */
+static bool unstable(const struct run *r)
+{
+	return theory_eta_beta2(r->th, r->eta) > 2;
+}
+
+/* Panel 4: what the model and the theory say, as whole items by priority (layout.h):
+ * 0 = what the lesson needs at 80×24 (misfit, path, distance, directness, the ratio to θ*
+ * or the bound on it, η, η·β², ζ or why there is none), then the rest. */
 static void panel_info(struct canvas *c, const struct app *a, int x, int y, int w, int h,
 		       bool with_layers)
 {
@@ -120,100 +118,177 @@ static void panel_info(struct canvas *c, const struct app *a, int x, int y, int 
 	const struct theory *th = r->th;
 	const struct track *t = r->tr;
 	const struct syms *s = view_syms(a);
-	char b1[32], b2[32], b3[32], b4[32], b5[32];
-	int row = y, end = y + h;
+	const char *dot = a->ascii ? "*" : "·", *le = a->ascii ? "<=" : "≤";
+	char b1[32], b2[32], b3[32], b4[32];
+	struct llist l;
+	struct litem *it;
 	canvas_erase(c, x, y, w, h);
-#define LINE(role, ...)                                                                            \
-	do {                                                                                       \
-		if (row < end)                                                                     \
-			line_f(c, x, row++, w, role, __VA_ARGS__);                                 \
-	} while (0)
+	llist_init(&l);
+
 	char ml[160];
 	model_line(r, ml, sizeof ml);
-	LINE(ROLE_TITLE, "%s", ml);
-	/* Most important first: a small terminal shows only the top lines. */
+	it = llist_add(&l, 3, ROLE_TITLE, "%s", ml);
+	llist_brief(it, "model %s  n=%zu p=%zu", r->m->ops->name, r->m->n, r->m->p);
+	llist_break(&l);
 	/* Model-specific quantities. */
 	if (r->m->ops == &model_du_ops && r->nextras >= 4) {
-		LINE(ROLE_TEXT, "%smin(H(k)) = %s%s = %s   %s0 = %s", s->lambda, s->alpha, s->sq,
-		     num(th->alpha * th->alpha, b1, sizeof b1), s->lambda, num(r->extras[3], b2, sizeof b2));
-		LINE(ROLE_TEXT, "flipped patterns %s%%   max move %s vs R' = %s", num(100 * r->extras[0], b3, sizeof b3),
-		     num(r->extras[1], b4, sizeof b4), num(r->extras[2], b5, sizeof b5));
+		it = llist_add(&l, 1, ROLE_TEXT, "%smin(H(k)) = %s%s = %s", s->lambda, s->alpha, s->sq,
+			       num(th->alpha * th->alpha, b1, sizeof b1));
+		llist_brief(it, "%smin(H)=%s", s->lambda, b1);
+		llist_add(&l, 2, ROLE_TEXT, "%s0 = %s", s->lambda, num(r->extras[3], b2, sizeof b2));
+		llist_break(&l);
+		it = llist_add(&l, 1, ROLE_TEXT, "flipped patterns %s%%",
+			       num(100 * r->extras[0], b1, sizeof b1));
+		llist_brief(it, "flipped %s%%", b1);
+		it = llist_add(&l, 1, ROLE_TEXT, "max move %s vs R' = %s", num(r->extras[1], b2, sizeof b2),
+			       num(r->extras[2], b3, sizeof b3));
+		llist_brief(it, "move %s/R' %s", b2, b3);
+		llist_break(&l);
 	} else if (r->m->ops == &model_lowrank_ops && r->nextras > 0) {
-		char sv[256];
-		int o = snprintf(sv, sizeof sv, "singular values of %s:", a->ascii ? "Theta" : "Θ");
+		char sv[LAYOUT_TEXT_MAX - 32];
+		int o = 0;
+		sv[0] = '\0';
 		for (size_t i = 0; i < r->nextras && o < (int)sizeof sv - 12; i++)
-			o += snprintf(sv + o, sizeof sv - (size_t)o, " %.3g", r->extras[i]);
-		LINE(ROLE_TEXT, "%s", sv);
+			o += snprintf(sv + o, sizeof sv - (size_t)o, " %s", num(r->extras[i], b1, sizeof b1));
+		it = llist_add(&l, 1, ROLE_TEXT, "singular values of %s:%s", a->ascii ? "Theta" : "Θ", sv);
+		llist_brief(it, "%s(%s):%s", a->ascii ? "sv" : "σ", a->ascii ? "Theta" : "Θ", sv);
+		llist_break(&l);
 	}
-	if (a->fan && row < end)
-		LINE(ROLE_MARK, "2/%s0%s=%s: %s above it is unstable (fan around %s)", s->beta, s->sq,
-		     num(a->fan_threshold, b2, sizeof b2), s->eta, num(a->fan_base, b1, sizeof b1));
-	LINE(ROLE_TEXT, "r0=%s  misfit=%s (%s r0)", num(th->r0, b1, sizeof b1),
-	     num(t->cur.residual, b2, sizeof b2), num(track_nresidual(t, t->cur.residual), b3, sizeof b3));
-	LINE(th->no_guarantee ? ROLE_WARNING : ROLE_TEXT, "%s=%s %s=%s (min, max on the path)  %s0=%s %s0=%s%s%s%s",
-	     s->alpha, num(th->alpha_hat, b1, sizeof b1), s->beta, num(th->beta_hat, b2, sizeof b2),
-	     s->alpha, num(th->alpha0, b3, sizeof b3), s->beta, num(th->beta0, b4, sizeof b4),
-	     th->no_guarantee ? "  no guarantee (" : "", th->no_guarantee ? s->alpha : "",
-	     th->no_guarantee ? " = 0)" : "");
-	LINE(ROLE_TEXT, "L%s=%s  %s%s=%s (estimates)  %s%s=%s  %s%s=%s", s->hat,
-	     num(th->L_hat, b1, sizeof b1), s->delta, s->hat, num(th->delta_hat, b2, sizeof b2),
-	     s->lambda, s->hat, num(th->lambda_hat, b3, sizeof b3), s->zeta, s->hat,
-	     num(th->zeta_hat, b4, sizeof b4));
+	if (a->fan) {
+		it = llist_add(&l, 1, ROLE_MARK, "2/%s0%s=%s: %s above it is unstable", s->beta, s->sq,
+			       num(a->fan_threshold, b1, sizeof b1), s->eta);
+		llist_brief(it, "2/%s0%s=%s (unstable above)", s->beta, s->sq, b1);
+		llist_break(&l);
+	}
+	it = llist_add(&l, 0, ROLE_TEXT, "misfit %s = %s r0", num(t->cur.residual, b1, sizeof b1),
+		       num(track_nresidual(t, t->cur.residual), b2, sizeof b2));
+	llist_brief(it, "misfit %s", b1);
+	llist_add(&l, 3, ROLE_TEXT, "r0 %s", num(th->r0, b3, sizeof b3));
+	llist_break(&l);
+	llist_add(&l, 0, ROLE_TEXT, "path %s", num(t->cur.path, b1, sizeof b1));
+	it = llist_add(&l, 0, ROLE_TEXT, "distance %s", num(t->cur.distance, b2, sizeof b2));
+	llist_brief(it, "dist %s", b2);
+	llist_add(&l, 0, ROLE_TEXT, "directness %s", num(track_directness(t), b3, sizeof b3));
+	llist_break(&l);
+	if (th->have_star) {
+		it = llist_add(&l, 0, ROLE_TEXT, "distance/%s%s*-%s0%s %s", s->norm, s->theta, s->theta,
+			       s->norm, num(t->cur.distance / th->star_dist, b1, sizeof b1));
+		llist_brief(it, "ratio to %s* %s", s->theta, b1);
+		llist_add(&l, 2, ROLE_TEXT, "%s%s*-%s0%s=%s", s->norm, s->theta, s->theta, s->norm,
+			  num(th->star_dist, b2, sizeof b2));
+		llist_add(&l, 4, ROLE_TEXT, "%s%s-%s*%s=%s", s->norm, s->theta, s->theta, s->norm,
+			  num(theory_star_gap(th, r->theta), b3, sizeof b3));
+	} else {
+		it = llist_add(&l, 0, ROLE_TEXT, "r0/%s=%s %s %s%s*-%s0%s (closest optimum)", s->beta,
+			       num(theory_dist_min(th), b1, sizeof b1), le, s->norm, s->theta, s->theta,
+			       s->norm);
+		llist_brief(it, "r0/%s=%s %s %s%s*-%s0%s", s->beta, b1, le, s->norm, s->theta, s->theta,
+			    s->norm);
+	}
+	llist_break(&l);
+	llist_add(&l, 0, ROLE_TEXT, "%s=%s", s->eta, num(r->eta, b1, sizeof b1));
+	it = llist_add(&l, 0, unstable(r) ? ROLE_WARNING : ROLE_TEXT, "%s%s%s=%s%s", s->eta, dot,
+		       a->ascii ? "beta^2" : "β²", num(theory_eta_beta2(th, r->eta), b2, sizeof b2),
+		       unstable(r) ? " > 2: unstable" : "");
+	if (unstable(r))
+		llist_brief(it, "%s%s%s=%s>2", s->eta, dot, a->ascii ? "beta^2" : "β²", b2);
+	it = llist_add(&l, 2, ROLE_TEXT, "%s/%s_theory=%s", s->eta, s->eta,
+		       num(theory_eta_ratio(th, r->eta), b3, sizeof b3));
+	llist_brief(it, "%s/%s_th=%s", s->eta, s->eta, b3);
+	llist_break(&l);
+	if (th->no_guarantee)
+		it = llist_add(&l, 0, ROLE_WARNING, "no %s: %s = 0, no guarantee", s->zeta, s->alpha);
+	else if (isnan(th->zeta_hat))
+		it = llist_add(&l, 0, ROLE_TEXT, "%s not measured yet", s->zeta);
+	else if (!(th->zeta_hat > 0))
+		it = llist_add(&l, 0, ROLE_WARNING, "%s=%s %s 0: no guarantee at this %s", s->zeta,
+			       num(th->zeta_hat, b1, sizeof b1), le, s->eta);
+	else
+		it = llist_add(&l, 0, ROLE_TEXT, "%s=%s (Thm 9.3)", s->zeta, num(th->zeta_hat, b1, sizeof b1));
+	if (th->no_guarantee)
+		llist_brief(it, "no %s (%s=0)", s->zeta, s->alpha);
+	else if (isnan(th->zeta_hat))
+		llist_brief(it, "%s: not yet", s->zeta);
+	else if (!(th->zeta_hat > 0))
+		llist_brief(it, "%s%s0: none", s->zeta, le);
+	else
+		llist_brief(it, "%s=%s", s->zeta, b1);
+	llist_add(&l, 3, ROLE_TEXT, "%s=%s", s->lambda, num(th->lambda_hat, b2, sizeof b2));
+	if (r->cfg.ocfg.kind == OPT_GD)
+		it = llist_add(&l, 1, ROLE_TEXT, "outside %ld of %ld", th->outside, th->checked);
+	else
+		it = llist_add(&l, 1, ROLE_TEXT, "outside: gd only");
+	llist_break(&l);
+	it = llist_add(&l, 1, th->no_guarantee ? ROLE_WARNING : ROLE_TEXT, "%s=%s %s=%s (min, max on the path)",
+		       s->alpha, num(th->alpha_hat, b1, sizeof b1), s->beta, num(th->beta_hat, b2, sizeof b2));
+	llist_brief(it, "%s=%s %s=%s", s->alpha, b1, s->beta, b2);
+	llist_add(&l, 5, ROLE_TEXT, "%s0=%s %s0=%s", s->alpha, num(th->alpha0, b3, sizeof b3), s->beta,
+		  num(th->beta0, b4, sizeof b4));
+	llist_break(&l);
+	if (with_layers && t->nlayers > 1) {
+		for (size_t k = 0; k < t->nlayers; k++) {
+			double ld = t->ldist[k], lp = t->lpath[k];
+			it = llist_add(&l, 2, ROLE_LAYER1 + (int)(k % 8),
+				       "%-6s dist %s (%s)  path %s  directness %s", r->m->layer[k].name,
+				       num(ld, b1, sizeof b1),
+				       num(track_layer_ndistance(t, k, ld), b2, sizeof b2),
+				       num(lp, b3, sizeof b3), num(ld > 0 ? lp / ld : NAN, b4, sizeof b4));
+			llist_brief(it, "%s dist %s path %s dir %s", r->m->layer[k].name, b1, b3, b4);
+			llist_break(&l);
+		}
+	}
+	/* the path against 4r0/α̂ (2.5), as a bar that fits its row */
+	double bound = theory_path_bound_thm21(th), bz = theory_path_bound_zeta(th);
+	if (isfinite(bound) && bound > 0 && w >= 24) {
+		bool sure = theory_thm22(th) == THM22_HOLDS; /* (2.5) needs Thm 2.2's condition */
+		double f = fmin(1, t->cur.path / bound);
+		char tail[32];
+		snprintf(tail, sizeof tail, " %3.0f%%%s", 100 * f, sure ? "" : " (not sure)");
+		int bw = w - layout_cells("path/bound ") - layout_cells(tail);
+		if (bw > 40)
+			bw = 40;
+		if (bw >= 5) {
+			char bar[40 * 3 + 1];
+			size_t o = 0;
+			int fill = (int)lround(f * bw);
+			for (int i = 0; i < bw; i++) {
+				const char *g = i < fill ? (a->ascii ? "#" : "█") : (a->ascii ? "." : "░");
+				size_t gl = strlen(g);
+				memcpy(bar + o, g, gl);
+				o += gl;
+			}
+			bar[o] = '\0';
+			llist_add(&l, 1, f >= 1 ? ROLE_WARNING : sure ? ROLE_TEXT : ROLE_MARK,
+				  "path/bound %s%s", bar, tail);
+			llist_break(&l);
+		}
+	}
+	it = llist_add(&l, 3, ROLE_TEXT, "4r0/%s=%s (2.5)", s->alpha, num(bound, b1, sizeof b1));
+	llist_add(&l, 3, ROLE_TEXT, "r0/%s=%s (9.4)", s->zeta, num(bz, b2, sizeof b2));
+	if (th->have_star)
+		llist_add(&l, 4, ROLE_TEXT, "%s/%s%s%s*-%s0%s=%s (2.14)", s->beta, s->alpha, s->norm,
+			  s->theta, s->theta, s->norm, num(theory_path_bound_star(th), b3, sizeof b3));
+	llist_break(&l);
 	const char *t22 = theory_thm22(th) == THM22_HOLDS   ? "holds"
 			  : theory_thm22(th) == THM22_FAILS ? "fails"
 							    : "unknown";
-	LINE(ROLE_TEXT, "%s=%s  %s/%s_theory=%s  %s%s%s=%s  Thm 2.2 %s%s >= 4L r0: %s", s->eta,
-	     num(r->eta, b1, sizeof b1), s->eta, s->eta, num(theory_eta_ratio(th, r->eta), b2, sizeof b2),
-	     s->eta, a->ascii ? "*" : "·", a->ascii ? "beta^2" : "β²",
-	     num(theory_eta_beta2(th, r->eta), b3, sizeof b3), s->alpha, s->sq, t22);
-	LINE(ROLE_TEXT, "path %s  distance %s  directness %s", num(t->cur.path, b1, sizeof b1),
-	     num(t->cur.distance, b2, sizeof b2), num(track_directness(t), b3, sizeof b3));
-	if (with_layers && t->nlayers > 1)
-		for (size_t l = 0; l < t->nlayers; l++)
-			LINE(ROLE_LAYER1 + (int)(l % 8), "%-6s dist %s (%s)  path %s  directness %s",
-			     r->m->layer[l].name, num(t->ldist[l], b1, sizeof b1),
-			     num(track_layer_ndistance(t, l, t->ldist[l]), b2, sizeof b2),
-			     num(t->lpath[l], b3, sizeof b3),
-			     num(t->ldist[l] > 0 ? t->lpath[l] / t->ldist[l] : NAN, b4, sizeof b4));
-	double bound = theory_path_bound_thm21(th), bz = theory_path_bound_zeta(th);
-	LINE(ROLE_TEXT, "path bounds: 4r0/%s=%s (2.5)  r0/%s=%s (9.4)  %s/%s|%s*-%s0|=%s (2.14)", s->alpha,
-	     num(bound, b1, sizeof b1), s->zeta, num(bz, b2, sizeof b2), s->beta, s->alpha, s->theta,
-	     s->theta, num(theory_path_bound_star(th), b3, sizeof b3));
-	if (row < end && isfinite(bound) && bound > 0 && w > 20) {
-		/* a bar: measured path against 4r0/α̂ */
-		int bw = w - 18;
-		double f = fmin(1, t->cur.path / bound);
-		int fill = (int)lround(f * bw);
-		char bar[512];
-		size_t o = 0;
-		for (int i = 0; i < bw && o + 4 < sizeof bar; i++) {
-			const char *g = i < fill ? (a->ascii ? "#" : "█") : (a->ascii ? "." : "░");
-			size_t gl = strlen(g);
-			memcpy(bar + o, g, gl);
-			o += gl;
-		}
-		bar[o] = '\0';
-		/* the bound (2.5) holds only under Thm 2.2's condition */
-		bool sure = theory_thm22(th) == THM22_HOLDS;
-		LINE(f >= 1 ? ROLE_WARNING : sure ? ROLE_TEXT : ROLE_MARK, "path/bound %s %3.0f%%%s", bar,
-		     100 * f, sure ? "" : " (not guaranteed)");
-	}
-	if (th->have_star)
-		LINE(ROLE_TEXT, "%s%s*-%s0%s=%s  %s%s-%s*%s=%s  ratio %s", s->norm, s->theta, s->theta,
-		     s->norm, num(th->star_dist, b1, sizeof b1), s->norm, s->theta, s->theta, s->norm,
-		     num(theory_star_gap(th, r->theta), b2, sizeof b2),
-		     num(t->cur.distance / th->star_dist, b3, sizeof b3));
-	else
-		LINE(ROLE_TEXT, "closest optimum: r0/%s=%s <= %s%s*-%s0%s;  %s%s-%s0%s <= %s/%s %s%s*-%s0%s",
-		     s->beta, num(theory_dist_min(th), b1, sizeof b1), s->norm, s->theta, s->theta, s->norm,
-		     s->norm, s->theta, s->theta, s->norm, s->beta, s->alpha, s->norm, s->theta, s->theta,
-		     s->norm);
-	LINE(ROLE_TEXT, "data %s, labels %s, init %s, seed %lu",
-	     r->cfg.data_file ? r->cfg.data_file : "generated",
-	     r->cfg.data_file ? "from file" : labels_name(r->cfg.labels),
-	     r->cfg.init == INIT_ZERO ? "zero" : r->cfg.init == INIT_FILE ? "file" : "random",
-	     r->cfg.seed);
-#undef LINE
+	it = llist_add(&l, 4, ROLE_TEXT, "Thm 2.2 %s%s %s 4L r0: %s", s->alpha, s->sq,
+		       a->ascii ? ">=" : "≥", t22);
+	it = llist_add(&l, 5, ROLE_TEXT, "L=%s %s=%s (estimates)", num(th->L_hat, b1, sizeof b1),
+		       s->delta, num(th->delta_hat, b2, sizeof b2));
+	llist_brief(it, "L=%s %s=%s", b1, s->delta, b2);
+	llist_break(&l);
+	if (!th->have_star)
+		llist_add(&l, 6, ROLE_TEXT, "%s%s-%s0%s %s %s/%s %s%s*-%s0%s", s->norm, s->theta,
+			  s->theta, s->norm, le, s->beta, s->alpha, s->norm, s->theta, s->theta, s->norm);
+	llist_break(&l);
+	it = llist_add(&l, 6, ROLE_TEXT, "data %s, labels %s, init %s, seed %lu",
+		       r->cfg.data_file ? r->cfg.data_file : "generated",
+		       r->cfg.data_file ? "from file" : labels_name(r->cfg.labels),
+		       r->cfg.init == INIT_ZERO ? "zero" : r->cfg.init == INIT_FILE ? "file" : "random",
+		       r->cfg.seed);
+	llist_brief(it, "seed %lu", r->cfg.seed);
+	layout_draw(c, x, y, w, h, &l, "  ", ROLE_TEXT);
 }
 
 /* The model in a few words for the status line; panel 4 has the rest. */
@@ -224,69 +299,100 @@ static void model_tag(const struct run *r, char *buf, size_t len)
 		 (double)m->p / (double)m->n);
 }
 
-/* Two status lines: what runs and how fast, then the message or warning (first, so a
- * narrow terminal still shows it), then the constants. */
+/* What the run is doing, in the words the fan's legend uses too. */
+static void run_state(const struct app *a, char *buf, size_t len)
+{
+	const struct run *r = app_active(a);
+	if (r->status == RUN_DIVERGED)
+		snprintf(buf, len, "DIVERGED at step %ld", r->status_step);
+	else if (r->status == RUN_FAILED)
+		snprintf(buf, len, "failed at step %ld", r->status_step);
+	else if (a->meta[a->active].halted)
+		snprintf(buf, len, "blew up at step %ld", r->blowup_step);
+	else if (a->paused)
+		snprintf(buf, len, "paused");
+	else
+		snprintf(buf, len, "running");
+}
+
+/* Two status lines of whole items (layout.h): what runs (step, state, η, η·β²), then the
+ * message, the warning, the outside count and the help hint. */
 static void status_lines(struct canvas *c, const struct app *a, int y, int w)
 {
 	const struct run *r = app_active(a);
 	const struct theory *th = r->th;
 	const struct track *t = r->tr;
 	const struct syms *s = view_syms(a);
-	char b1[32], b2[32], b3[32], b4[32], b5[32], tag[96], state[48], line[512];
+	const char *sep = a->ascii ? " | " : " │ ";
+	char b1[32], b2[32], b3[32], tag[96], state[64], line[512];
+	struct llist l;
+	struct litem *it;
 	canvas_fill_bg(c, 0, y, w, 2, ROLE_STATUS);
 	model_tag(r, tag, sizeof tag);
-	if (r->status == RUN_DIVERGED)
-		snprintf(state, sizeof state, "DIVERGED");
-	else if (a->paused)
-		snprintf(state, sizeof state, "paused");
-	else if (!(a->steps_per_sec > 0))
-		snprintf(state, sizeof state, "running");
-	else if (a->steps_per_sec >= 1e4)
-		snprintf(state, sizeof state, "running %.0fk/s", a->steps_per_sec / 1e3);
-	else
-		snprintf(state, sizeof state, "running %.0f/s", a->steps_per_sec);
-	snprintf(line, sizeof line, " %s │ step %ld │ %s │ %s │ %s=%.4g │ %s%s=%s", tag, r->step, state,
-		 optim_name(r->cfg.ocfg.kind), s->eta, r->eta, s->eta, a->ascii ? "*beta^2" : "·β²",
-		 num(theory_eta_beta2(th, r->eta), b1, sizeof b1));
-	text_w(c, 0, y, w, r->status == RUN_DIVERGED ? ROLE_WARNING : ROLE_STATUS, line);
+	run_state(a, state, sizeof state);
+	bool bad = r->status != RUN_OK || a->meta[a->active].halted;
+
+	llist_init(&l);
+	it = llist_add(&l, 1, ROLE_STATUS, "%s", tag);
+	llist_brief(it, "model %s", r->m->ops->name);
+	llist_add(&l, 0, ROLE_STATUS, "step %ld", r->step);
+	if (!bad && !a->paused && a->steps_per_sec > 0) {
+		it = llist_add(&l, 0, ROLE_STATUS, "running %.0f%s/s",
+			       a->steps_per_sec >= 1e4 ? a->steps_per_sec / 1e3 : a->steps_per_sec,
+			       a->steps_per_sec >= 1e4 ? "k" : "");
+		llist_brief(it, "running");
+	} else {
+		llist_add(&l, 0, bad ? ROLE_WARNING : ROLE_STATUS, "%s", state);
+	}
+	llist_add(&l, 1, ROLE_STATUS, "%s", optim_name(r->cfg.ocfg.kind));
+	llist_add(&l, 0, ROLE_STATUS, "%s=%s", s->eta, num(r->eta, b1, sizeof b1));
+	it = llist_add(&l, 0, unstable(r) ? ROLE_WARNING : ROLE_STATUS, "%s%s=%s%s", s->eta,
+		       a->ascii ? "*beta^2" : "·β²", num(theory_eta_beta2(th, r->eta), b2, sizeof b2),
+		       unstable(r) ? " > 2: unstable" : "");
+	if (unstable(r))
+		llist_brief(it, "%s%s=%s>2", s->eta, a->ascii ? "*beta^2" : "·β²", b2);
+	layout_draw(c, 1, y, w - 1, 1, &l, sep, ROLE_STATUS);
+
 	if (a->editing) {
 		snprintf(line, sizeof line, " %s = %s_   (Enter sets, Esc cancels)", s->eta, a->edit);
 		text_w(c, 0, y + 1, w, ROLE_WARNING, line);
 		return;
 	}
-	int x = 1;
-	char warn[256] = "", outside[64];
-	if (r->cfg.ocfg.kind == OPT_GD)
-		snprintf(outside, sizeof outside, "%ld of %ld checked", th->outside, th->checked);
-	else
-		snprintf(outside, sizeof outside, "gd only"); /* Thm 9.3 is about gradient descent */
-	if (r->status == RUN_DIVERGED)
-		snprintf(warn, sizeof warn, "DIVERGED at step %ld", r->status_step);
-	else if (th->no_guarantee)
-		snprintf(warn, sizeof warn, "%s = 0: no guarantee", s->alpha);
-	else if (isnan(th->zeta_hat))
-		snprintf(warn, sizeof warn, "%s not measured yet (spectrum every %ld steps)", s->zeta,
-			 th->every);
-	else if (!(th->zeta_hat > 0))
-		snprintf(warn, sizeof warn, "%s <= 0: no guarantee at this %s", s->zeta, s->eta);
+	/* A message longer than the row has the row to itself (cut: it is words, not a
+	 * number); it lasts until the next key. */
+	if (a->msg[0] && layout_cells(a->msg) > w - 2) {
+		text_w(c, 1, y + 1, w - 1, a->msg_warn ? ROLE_WARNING : ROLE_STATUS, a->msg);
+		return;
+	}
+	llist_init(&l);
+	if (a->msg[0])
+		llist_add(&l, 0, a->msg_warn ? ROLE_WARNING : ROLE_STATUS, "%s", a->msg);
+	if (th->no_guarantee) {
+		it = llist_add(&l, 1, ROLE_WARNING, "%s = 0: no guarantee", s->alpha);
+	} else if (isnan(th->zeta_hat)) {
+		it = llist_add(&l, 2, ROLE_WARNING, "%s not measured yet (spectrum every %ld steps)",
+			       s->zeta, th->every);
+		llist_brief(it, "%s not measured yet", s->zeta);
+	} else if (!(th->zeta_hat > 0)) {
+		it = llist_add(&l, 1, ROLE_WARNING, "%s <= 0: no guarantee at this %s", s->zeta, s->eta);
+		llist_brief(it, "%s <= 0", s->zeta);
+	}
 	if (r->step - th->spec_step > 2 * th->every)
-		snprintf(warn + strlen(warn), sizeof warn - strlen(warn), "%sspectrum stale (%ld steps)",
-			 warn[0] ? "  " : "", r->step - th->spec_step);
-	if (a->msg[0]) {
-		x += text_w(c, x, y + 1, w - x, a->msg_warn ? ROLE_WARNING : ROLE_STATUS, a->msg);
-		x += text_w(c, x, y + 1, w - x, ROLE_STATUS, " │ ");
+		llist_add(&l, 2, ROLE_WARNING, "spectrum stale (%ld steps)", r->step - th->spec_step);
+	if (r->cfg.ocfg.kind == OPT_GD) {
+		it = llist_add(&l, 0, ROLE_STATUS, "outside: %ld of %ld checked", th->outside, th->checked);
+		llist_brief(it, "outside %ld/%ld", th->outside, th->checked);
+	} else {
+		llist_add(&l, 2, ROLE_STATUS, "outside: gd only"); /* Thm 9.3 is about gradient descent */
 	}
-	if (warn[0] && x < w) {
-		x += text_w(c, x, y + 1, w - x, ROLE_WARNING, warn);
-		x += text_w(c, x, y + 1, w - x, ROLE_STATUS, " │ ");
-	}
-	snprintf(line, sizeof line,
-		 "%s=%s %s=%s L=%s │ r0=%s misfit=%s │ outside: %s │ spectrum age %ld │ ? help  q quit",
-		 s->alpha, num(th->alpha_hat, b1, sizeof b1), s->beta, num(th->beta_hat, b2, sizeof b2),
-		 num(th->L_hat, b3, sizeof b3), num(th->r0, b4, sizeof b4),
-		 num(t->cur.residual, b5, sizeof b5), outside, r->step - th->spec_step);
-	if (x < w)
-		text_w(c, x, y + 1, w - x, ROLE_STATUS, line);
+	llist_add(&l, 3, ROLE_STATUS, "misfit=%s", num(t->cur.residual, b1, sizeof b1));
+	llist_add(&l, 4, ROLE_STATUS, "%s=%s %s=%s", s->alpha, num(th->alpha_hat, b2, sizeof b2), s->beta,
+		  num(th->beta_hat, b3, sizeof b3));
+	llist_add(&l, 5, ROLE_STATUS, "r0=%s", num(th->r0, b1, sizeof b1));
+	llist_add(&l, 6, ROLE_STATUS, "spectrum age %ld", r->step - th->spec_step);
+	it = llist_add(&l, 0, ROLE_STATUS, "? help  q quit");
+	llist_brief(it, "? help");
+	layout_draw(c, 1, y + 1, w - 1, 1, &l, sep, ROLE_STATUS);
 }
 
 static void help_overlay(struct canvas *c, int w, int h)

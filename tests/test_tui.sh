@@ -376,6 +376,28 @@ else
 	not_ok "a malformed theme is reported as file:line and the program runs on" "$(dump)"
 fi
 
+# --- issue 8: at 80×24 every preset shows, whole, what the lesson needs ------------------
+new_session 80 24
+items_shown() {
+	has 'misfit ' && has 'path ' && has 'directness ' && has 'η=' && has 'η·β²=' &&
+		has 'ζ' && has 'outside' && has 'step [0-9]' && has '? help' &&
+		{ has 'distance ' || has 'dist '; } &&
+		{ has 'distance/‖θ\*-θ0‖' || has 'ratio to θ\*' || has '≤ ‖θ\*-θ0‖'; } &&
+		lacks '…'
+}
+n=20
+for p in $("$GDPATH" --list presets | cut -d' ' -f1); do
+	n=$((n + 1))
+	start $n --preset "$p" --seed 1 --fps 30
+	if wait_until items_shown; then
+		ok "80x24 --preset $p: misfit, distance, path, directness, θ* ratio, η, η·β², ζ, outside, step, ? help, nothing cut"
+	else
+		not_ok "80x24 --preset $p: misfit, distance, path, directness, θ* ratio, η, η·β², ζ, outside, step, ? help, nothing cut" "$(dump)"
+	fi
+	keys q
+	wait_for "^EXIT$n=" >/dev/null
+done
+
 # --- not a terminal --------------------------------------------------------------------
 run_gdpath $ARGS
 check "without a terminal: exit 1 and one line pointing at --batch" \

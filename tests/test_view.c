@@ -19,6 +19,7 @@
 #include "gdpath/canvas.h"
 #include "gdpath/data.h"
 #include "gdpath/keymap.h"
+#include "gdpath/layout.h"
 #include "gdpath/panel.h"
 #include "gdpath/preset.h"
 #include "gdpath/run.h"
@@ -281,6 +282,75 @@ static void test_every_preset_draws(void **state)
 	}
 }
 
+/* The layout keeps items whole, by priority: a less important item never displaces a more
+ * important one, a brief form stands in when the full one does not fit, and an item wider
+ * than the box is dropped, not cut. */
+static void test_layout_priorities(void **state)
+{
+	(void)state;
+	struct llist l;
+	struct lplace pl[LAYOUT_MAX_ITEMS];
+	llist_init(&l);
+	llist_add(&l, 3, 0, "aaaaaaaaaa");            /* 10 cells, least important */
+	llist_add(&l, 0, 0, "bbbbbbbbbb");            /* must stay */
+	llist_brief(llist_add(&l, 1, 0, "cccccccccccc"), "ccc"); /* 12 or 3 */
+	llist_break(&l);
+	llist_add(&l, 0, 0, "%s", "dddddddddddddddddddddddddddddd"); /* wider than the box */
+	int rows = layout_fit(l.it, l.n, 20, 1, 2, pl);
+	assert_int_equal(rows, 1);
+	assert_true(pl[1].shown);
+	assert_true(pl[2].shown);
+	assert_true(pl[2].brief); /* 10 + 2 + 12 > 20: the brief form */
+	assert_false(pl[0].shown); /* no room left for the least important */
+	assert_false(pl[3].shown); /* 30 cells never fit 20 */
+	assert_int_equal(pl[1].x, 0);
+	assert_int_equal(pl[2].x, 12);
+	/* two rows: the groups start rows of their own, the first group wraps */
+	rows = layout_fit(l.it, l.n, 24, 2, 2, pl);
+	assert_true(pl[0].shown && pl[1].shown && pl[2].shown);
+	assert_int_equal(pl[0].y, 0);
+	assert_int_equal(pl[1].y, 0);
+	assert_int_equal(pl[2].y, 1);
+	assert_false(pl[3].shown);
+	assert_int_equal(rows, 2);
+	/* multi-byte text counts cells, not bytes */
+	assert_int_equal(layout_cells("η·β²=0.5"), 8);
+}
+
+/* Issue 8: at 80×24 every preset shows, whole, what the lesson needs; at 80×24, 100×30,
+ * 120×40 and 200×60 no item of the model panel or the status lines is cut ('…') and the
+ * path/bound bar stays on its row (no U+FFFD from a cut multi-byte glyph). */
+static void test_every_preset_fits(void **state)
+{
+	(void)state;
+	static const int sizes[][2] = {{80, 24}, {100, 30}, {120, 40}, {200, 60}};
+	for (size_t i = 0; i < preset_count(); i++) {
+		struct app a;
+		app_for(&a, preset_at(i)->name);
+		app_advance(&a, 300, 0);
+		for (size_t k = 0; k < sizeof sizes / sizeof sizes[0]; k++) {
+			char *s = render(&a, sizes[k][0], sizes[k][1], CANVAS_BRAILLE);
+			if (strstr(s, "…") || strstr(s, "\xEF\xBF\xBD"))
+				fail_msg("%s at %dx%d cuts text:\n%s", preset_at(i)->name, sizes[k][0],
+					 sizes[k][1], s);
+			static const char *const need[] = {"misfit ", "path ", "directness ", "η=",
+							   "η·β²=", "ζ", "outside", "step ", "? help"};
+			for (size_t j = 0; j < sizeof need / sizeof need[0]; j++)
+				if (strstr(s, need[j]) == NULL)
+					fail_msg("%s at %dx%d lacks '%s':\n%s", preset_at(i)->name,
+						 sizes[k][0], sizes[k][1], need[j], s);
+			if (!strstr(s, "distance ") && !strstr(s, "dist "))
+				fail_msg("%s lacks the distance", preset_at(i)->name);
+			if (!strstr(s, "distance/‖θ*-θ0‖") && !strstr(s, "ratio to θ*") &&
+			    !strstr(s, "≤ ‖θ*-θ0‖"))
+				fail_msg("%s lacks the ratio to θ* or its bound:\n%s",
+					 preset_at(i)->name, s);
+			free(s);
+		}
+		app_free(&a);
+	}
+}
+
 /* A diverging fan member is marked, never drawn as garbage. */
 static void test_fan_divergence_is_shown(void **state)
 {
@@ -314,6 +384,8 @@ int main(void)
 	    cmocka_unit_test(test_help_and_too_small),
 	    cmocka_unit_test(test_every_preset_draws),
 	    cmocka_unit_test(test_fan_divergence_is_shown),
+	    cmocka_unit_test(test_layout_priorities),
+	    cmocka_unit_test(test_every_preset_fits),
 	};
 	return cmocka_run_group_tests_name("view", tests, NULL, NULL);
 }
