@@ -103,14 +103,14 @@ int app_init(struct app *a, const struct opts *o, char **cause, int *status)
 	a->ascii = o->ascii;
 	theme_builtin("default", &a->theme);
 	if (o->theme) {
+		/* A theme named on the command line or in the config file that cannot be loaded
+		 * is a usage error (exit 2), whatever the reason: unknown name, bad file. */
 		char *why = NULL;
 		if (theme_load(o->theme, &a->theme, &why) != 0) {
-			app_message(a, true, "%s; using the default theme", why);
-			/* only the first line of a multi-line report fits the status line */
-			char *nl = strchr(a->msg, '\n');
-			if (nl)
-				*nl = '\0';
+			*cause = xasprintf("theme: %s", why ? why : o->theme);
 			free(why);
+			*status = EXIT_USAGE;
+			return -1;
 		}
 	}
 	snprintf(a->theme_name, sizeof a->theme_name, "%s", a->theme.name);
@@ -463,6 +463,7 @@ static int next_preset(struct app *a)
 	return APP_REDRAW | APP_RELAYOUT;
 }
 
+/* The next theme that loads; one that does not is reported and skipped. */
 static int next_theme(struct app *a)
 {
 	char **names = theme_list();
@@ -475,22 +476,34 @@ static int next_theme(struct app *a)
 	}
 	while (i < n && strcmp(names[i], a->theme_name) != 0)
 		i++;
-	i = i < n ? (i + 1) % n : 0;
-	char *why = NULL;
-	struct theme t;
-	if (theme_load(names[i], &t, &why) != 0) {
-		char *nl = why ? strchr(why, '\n') : NULL;
-		if (nl)
-			*nl = '\0';
-		app_message(a, true, "%s; using the default theme", why ? why : names[i]);
-		free(why);
-	} else {
-		app_message(a, false, "theme %s", names[i]);
+	size_t start = i < n ? i : n - 1;
+	char skipped[160] = "";
+	for (size_t k = 1; k <= n; k++) {
+		size_t j = (start + k) % n;
+		char *why = NULL;
+		struct theme t;
+		if (theme_load(names[j], &t, &why) != 0) {
+			char *nl = why ? strchr(why, '\n') : NULL;
+			if (nl)
+				*nl = '\0';
+			if (!skipped[0])
+				snprintf(skipped, sizeof skipped, "%s", why ? why : names[j]);
+			free(why);
+			continue;
+		}
+		a->theme = t;
+		snprintf(a->theme_name, sizeof a->theme_name, "%s", names[j]);
+		if (skipped[0])
+			app_message(a, true, "skipped a theme that does not load (%s); theme %s", skipped,
+				    names[j]);
+		else
+			app_message(a, false, "theme %s", names[j]);
+		theme_strv_free(names);
+		return APP_REDRAW | APP_THEME;
 	}
-	a->theme = t;
-	snprintf(a->theme_name, sizeof a->theme_name, "%s", names[i]);
+	app_message(a, true, "no theme loads (%s)", skipped);
 	theme_strv_free(names);
-	return APP_REDRAW | APP_THEME;
+	return APP_REDRAW;
 }
 
 /* Write one run's CSV to name atomically: a temporary file beside it, then rename. */
@@ -659,6 +672,9 @@ int app_action(struct app *a, enum action act)
 	return 0;
 }
 
+/* The exact-η entry keeps every character typed (a byte above ASCII shows as '?'), so
+ * that what is parsed is what the user sees: "1,5", "1/8" or "0x10" are rejected whole,
+ * never read as 15, 18 or 10. Enter accepts a positive finite number or "theory". */
 static int edit_key(struct app *a, int key)
 {
 	size_t len = strlen(a->edit);
@@ -668,19 +684,23 @@ static int edit_key(struct app *a, int key)
 	} else if (key == '\n' || key == '\r') {
 		double v;
 		a->editing = false;
-		if (parse_double(a->edit, &v) != 0 || !(v > 0)) {
-			app_message(a, true, "'%s' is not a positive number: η unchanged", a->edit);
+		if (strcmp(a->edit, "theory") == 0)
+			return set_eta(a, app_active(a)->th->eta_theory);
+		if (parse_double(a->edit, &v) != 0 || !(v > 0) || !isfinite(v)) {
+			app_message(a, true, "'%s' is not a positive number (or 'theory'): η unchanged",
+				    a->edit);
 			return APP_REDRAW;
 		}
 		return set_eta(a, v);
 	} else if (key == 127 || key == 8) {
 		if (len > 0)
 			a->edit[len - 1] = '\0';
-	} else if (((key >= '0' && key <= '9') || key == '.' || key == 'e' || key == 'E' ||
-		    key == '-' || key == '+') &&
-		   len + 1 < sizeof a->edit) {
-		a->edit[len] = (char)key;
-		a->edit[len + 1] = '\0';
+	} else if (len + 1 < sizeof a->edit) {
+		if (key >= 0x20 && key < 0x7f)
+			a->edit[len++] = (char)key;
+		else if (key >= 0xc0 || (key >= 0 && key < 0x20) || key == 0x7f)
+			a->edit[len++] = '?'; /* control or non-ASCII: never a digit */
+		a->edit[len] = '\0';
 	}
 	return APP_REDRAW;
 }
@@ -690,7 +710,7 @@ int app_key(struct app *a, int key)
 	if (a->editing)
 		return edit_key(a, key);
 	a->msg[0] = '\0';
-	if (a->help && key != 'q') {
+	if (a->help) { /* any key closes the help, q included */
 		a->help = false;
 		return APP_REDRAW;
 	}

@@ -499,17 +499,23 @@ int ui_run(struct app *a)
 	/* Ask terminfo first: a failed newterm() leaks its half-built screen. */
 	int term_err = 0;
 	SCREEN *sp = NULL;
+	bool can_move = false;
 	if (setupterm(NULL, STDOUT_FILENO, &term_err) == OK) {
+		/* A terminal that cannot move the cursor (TERM=dumb, emacs' shell) would show
+		 * one frozen line: refuse it as if there were no terminal. */
+		char *cup = tigetstr("cup");
+		can_move = cup != NULL && cup != (char *)-1;
 		del_curterm(cur_term);
-		sp = newterm(NULL, stdout, stdin);
+		if (can_move)
+			sp = newterm(NULL, stdout, stdin);
 	}
 	if (sp == NULL) {
 		signals_remove(false);
 		pipe_close();
 		tio_saved = 0;
 		const char *term = getenv("TERM");
-		fprintf(stderr, "gdpath: cannot use the terminal (TERM=%s)\n",
-			term ? term : "unset");
+		fprintf(stderr, "gdpath: cannot use the terminal (TERM=%s)%s (use --batch or --snapshot)\n",
+			term ? term : "unset", can_move ? "" : ": it cannot move the cursor");
 		return 1;
 	}
 	set_term(sp);

@@ -395,16 +395,17 @@ static void status_lines(struct canvas *c, const struct app *a, int y, int w)
 	layout_draw(c, 1, y + 1, w - 1, 1, &l, sep, ROLE_STATUS);
 }
 
+/* The keys in as many columns as it takes for every line to show; a description that
+ * does not fit its column is given in its brief form, not cut. */
 static void help_overlay(struct canvas *c, int w, int h)
 {
 	size_t nb;
-	const struct binding *b = keymap_bindings(&nb);
-	/* As many columns as it takes for every key to show (texts are cut in narrow ones). */
+	const struct help_line *hl = keymap_help_lines(&nb);
 	int ncol = 1;
 	while (ncol < 4 && (int)(nb + (size_t)ncol - 1) / ncol + 3 > h - 2)
 		ncol++;
 	int per = (int)(nb + (size_t)ncol - 1) / ncol;
-	int rows = per + 3, cols = ncol == 1 ? 58 : 55 * ncol;
+	int rows = per + 3, cols = 44 * ncol;
 	if (cols > w - 2)
 		cols = w - 2;
 	if (rows > h - 2)
@@ -419,9 +420,12 @@ static void help_overlay(struct canvas *c, int w, int h)
 		int col = (int)i / per, row = (int)i % per;
 		if (row + 1 >= rows - 1)
 			continue;
-		char line[160];
-		snprintf(line, sizeof line, "%-6s %s", b[i].label, action_help(b[i].action));
-		text_w(c, x0 + 2 + col * colw, y0 + 1 + row, colw - 3, ROLE_HELP, line);
+		char keys[32], line[160];
+		keymap_help_keys(&hl[i], keys, sizeof keys);
+		snprintf(line, sizeof line, "%-6s %s", keys, hl[i].text);
+		if (layout_cells(line) > colw - 2)
+			snprintf(line, sizeof line, "%-6s %s", keys, hl[i].brief);
+		text_w(c, x0 + 2 + col * colw, y0 + 1 + row, colw - 2, ROLE_HELP, line);
 	}
 	text_w(c, x0 + 2, y0 + rows - 1, cols - 4, ROLE_HELP, "any key closes this help");
 }

@@ -79,6 +79,54 @@ static void test_eta_keys(void **state)
 	app_free(&a);
 }
 
+/* Issue 8: the exact-η entry rejects what is not a positive finite number, whole: "1,5"
+ * is not 15, "1/8" not 18, "0x10" not 10; "theory" is the theory step. */
+static void type_eta(struct app *a, const char *s)
+{
+	app_key(a, 'e');
+	for (const char *p = s; *p; p++)
+		app_key(a, (unsigned char)*p);
+	app_key(a, '\r');
+}
+
+static void test_eta_entry_rejects_junk(void **state)
+{
+	(void)state;
+	struct app a;
+	app_for(&a, "fig1");
+	double e0 = app_active(&a)->eta;
+	static const char *const junk[] = {"1,5", "1/8", "0x10", "1e", "inf", "nan", "0", "-2",
+					   "1 5", "2..", "1\xc3\xa9", "1e999", "", "theo"};
+	for (size_t i = 0; i < sizeof junk / sizeof junk[0]; i++) {
+		type_eta(&a, junk[i]);
+		if (app_active(&a)->eta != e0)
+			fail_msg("'%s' changed η to %g", junk[i], app_active(&a)->eta);
+		assert_false(a.editing);
+		assert_true(a.msg_warn);
+		assert_non_null(strstr(a.msg, "η unchanged"));
+	}
+	type_eta(&a, "1.5e-2");
+	assert_true(app_active(&a)->eta == 0.015);
+	type_eta(&a, "theory");
+	assert_true(app_active(&a)->eta == app_active(&a)->th->eta_theory);
+	app_free(&a);
+}
+
+/* Issue 8: with the help shown, q closes the help (it does not quit). */
+static void test_help_then_q(void **state)
+{
+	(void)state;
+	struct app a;
+	app_for(&a, "fig1");
+	app_key(&a, '?');
+	assert_true(a.help);
+	int f = app_key(&a, 'q');
+	assert_false(f & APP_QUIT);
+	assert_false(a.help);
+	assert_true(app_key(&a, 'q') & APP_QUIT);
+	app_free(&a);
+}
+
 static void test_model_cycle_restarts(void **state)
 {
 	(void)state;
@@ -282,6 +330,8 @@ int main(void)
 	gsl_set_error_handler_off();
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_eta_keys),
+	    cmocka_unit_test(test_eta_entry_rejects_junk),
+	    cmocka_unit_test(test_help_then_q),
 	    cmocka_unit_test(test_model_cycle_restarts),
 	    cmocka_unit_test(test_optimizer_activation_width),
 	    cmocka_unit_test(test_restart_and_reseed),

@@ -154,6 +154,18 @@ check "a preset's labels and sizes give way to --data" sh -c '[ "$0" -eq 0 ] && 
 "$GDPATH" --batch --seed 4357 --steps 3 >"$TMP/s4357.csv"
 check "seed 0 is a seed of its own (not mt19937's 4357)" sh -c '! cmp -s "$0" "$1"' "$TMP/s0.csv" "$TMP/s4357.csv"
 
+# --- issue 8: a theme that cannot be loaded is a usage error, on the command line or in
+# the config file alike (exit 2), and the same in the visualizer and --snapshot ---
+expect_fail "--theme nosuch: exit 2" 2 "unknown theme 'nosuch'" --theme nosuch
+expect_fail "--snapshot --theme nosuch: exit 2" 2 "unknown theme 'nosuch'" --snapshot --theme nosuch
+printf 'trajectory = purpleish\n' >"$TMP/bad.theme"
+expect_fail "--theme with a malformed file: exit 2, file:line" 2 "bad.theme:1:" --theme "$TMP/bad.theme"
+mkdir -p "$TMP/xdgt/gdpath"
+printf 'theme = nosuch\n' >"$TMP/xdgt/gdpath/config"
+XDG_CONFIG_HOME=$TMP/xdgt expect_fail "theme = nosuch in the config: exit 2" 2 "nosuch" --preset fig1
+printf 'theme = %s\n' "$TMP/bad.theme" >"$TMP/xdgt/gdpath/config"
+XDG_CONFIG_HOME=$TMP/xdgt expect_fail "a malformed theme file in the config: exit 2" 2 "bad.theme:1:" --preset fig1
+
 # --- the user's config file does not reach --batch output ---
 mkdir -p "$TMP/xdg/gdpath"
 printf 'seed = 5\neta = 0.01\nmodel = du\n' >"$TMP/xdg/gdpath/config"

@@ -126,16 +126,16 @@ else
 fi
 
 keys '?'
-help_shown() { has 'Keys' && has 'pause / run' && has 'next model' && has 'help'; }
+help_shown() { has 'Keys' && has 'pause / run' && has 'next / previous model' && has 'help'; }
 if wait_until help_shown; then
-	keys '?'
-	if wait_gone 'pause / run'; then
-		ok "? shows the key help and ? hides it"
+	keys q
+	if wait_gone 'pause / run' && kill -0 "$(gd_pid)" 2>/dev/null && lacks '^EXIT1='; then
+		ok "? shows the key help and q closes it (without quitting)"
 	else
-		not_ok "? shows the key help and ? hides it" "help did not go away" "$(dump)"
+		not_ok "? shows the key help and q closes it (without quitting)" "help did not go away, or q quit" "$(dump)"
 	fi
 else
-	not_ok "? shows the key help and ? hides it" "no help overlay" "$(dump)"
+	not_ok "? shows the key help and q closes it (without quitting)" "no help overlay" "$(dump)"
 fi
 
 keys f
@@ -364,16 +364,14 @@ else
 	not_ok "q after junk keys exits 0 with the terminal restored" "never drew"
 fi
 
-# --- a malformed theme: file:line in the status line, the default theme, still running ---
-printf 'trajectory = purpleish\n' >"$TMP/bad.theme"
-new_session 120 40
-start 10 $ARGS --theme "$TMP/bad.theme"
-if wait_until back && wait_for 'bad.theme:1:'; then
-	ok "a malformed theme is reported as file:line and the program runs on"
-	keys q
-	wait_for '^EXIT10=0$' >/dev/null
+# --- TERM=dumb cannot move the cursor: refused like no terminal, exit 1 -----------------
+new_session 80 24
+type_line "TERM=dumb sh \"\$D/run.sh\" 11 $ARGS 2>\"\$D/dumb.err\""
+if wait_for '^EXIT11=' && has '^EXIT11=1$' && grep -q 'cannot move the cursor' "$TMP/dumb.err" &&
+	grep -q -- '--batch' "$TMP/dumb.err"; then
+	ok "TERM=dumb is refused: exit 1, a message pointing at --batch"
 else
-	not_ok "a malformed theme is reported as file:line and the program runs on" "$(dump)"
+	not_ok "TERM=dumb is refused: exit 1, a message pointing at --batch" "$(cat "$TMP/dumb.err")" "$(dump)"
 fi
 
 # --- issue 8: at 80×24 every preset shows, whole, what the lesson needs ------------------

@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include <math.h>
+#include <stdbool.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -243,17 +244,40 @@ static void test_help_and_too_small(void **state)
 	assert_non_null(strstr(h, "pause / run"));
 	assert_non_null(strstr(h, "fan: 5 runs"));
 	free(h);
-	/* on a tall terminal every binding is listed with its key and its help text */
+	/* on a tall terminal every help line is listed with its keys and its full text */
 	char *big = render(&a, 120, 44, CANVAS_BRAILLE);
-	size_t nb;
-	const struct binding *b = keymap_bindings(&nb);
-	for (size_t i = 0; i < nb; i++) {
-		char line[160];
-		snprintf(line, sizeof line, "%-6s %s", b[i].label, action_help(b[i].action));
+	size_t nl, nb;
+	const struct help_line *hl = keymap_help_lines(&nl);
+	for (size_t i = 0; i < nl; i++) {
+		char keys[32], line[160];
+		keymap_help_keys(&hl[i], keys, sizeof keys);
+		snprintf(line, sizeof line, "%-6s %s", keys, hl[i].text);
 		if (strstr(big, line) == NULL)
 			fail_msg("help overlay lacks '%s'", line);
 	}
 	free(big);
+	/* every binding is on a help line */
+	const struct binding *b = keymap_bindings(&nb);
+	for (size_t i = 0; i < nb; i++) {
+		bool found = false;
+		for (size_t j = 0; j < nl; j++)
+			found |= hl[j].action == b[i].action || hl[j].partner == b[i].action;
+		if (!found)
+			fail_msg("key '%s' is not in the help", b[i].label);
+	}
+	/* at 70×20 every line is there, whole (full or brief), nothing cut */
+	char *small = render(&a, 70, 20, CANVAS_BRAILLE);
+	if (strstr(small, "…"))
+		fail_msg("help at 70x20 cuts text:\n%s", small);
+	for (size_t i = 0; i < nl; i++) {
+		char keys[32], l1[160], l2[160];
+		keymap_help_keys(&hl[i], keys, sizeof keys);
+		snprintf(l1, sizeof l1, "%-6s %s", keys, hl[i].text);
+		snprintf(l2, sizeof l2, "%-6s %s", keys, hl[i].brief);
+		if (!strstr(small, l1) && !strstr(small, l2))
+			fail_msg("help at 70x20 lacks '%s':\n%s", l2, small);
+	}
+	free(small);
 	app_key(&a, '?');
 	assert_false(a.help);
 	char *s = render(&a, 40, 12, CANVAS_BRAILLE);
