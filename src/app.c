@@ -101,6 +101,8 @@ int app_init(struct app *a, const struct opts *o, char **cause, int *status)
 	a->axis = AXIS_RAW;
 	a->speed = o->speed;
 	a->ascii = o->ascii;
+	a->paused = o->paused;
+	a->stop_at = o->mode == MODE_TUI && o->steps >= 0 ? o->steps : -1;
 	theme_builtin("default", &a->theme);
 	if (o->theme) {
 		/* A theme named on the command line or in the config file that cannot be loaded
@@ -120,6 +122,8 @@ int app_init(struct app *a, const struct opts *o, char **cause, int *status)
 	a->run[0] = r;
 	a->nruns = 1;
 	meta_reset(&a->meta[0]);
+	if (a->paused)
+		app_message(a, false, "paused: space runs, s steps");
 	return 0;
 }
 
@@ -165,6 +169,9 @@ long app_advance(struct app *a, long max_steps, double budget)
 {
 	double t0 = now();
 	long steps = 0;
+	long left = a->stop_at >= 0 ? a->stop_at - app_active(a)->step : -1;
+	if (left >= 0 && max_steps > left)
+		max_steps = left;
 	while (steps < max_steps) {
 		bool any = false;
 		for (int i = 0; i < a->nruns; i++) {
@@ -197,6 +204,12 @@ long app_advance(struct app *a, long max_steps, double budget)
 	}
 	for (int i = 0; i < a->nruns; i++)
 		run_update_extras(a->run[i]);
+	if (a->stop_at >= 0 && app_active(a)->step >= a->stop_at && !a->paused) {
+		/* --steps N: stop there once; space runs on */
+		a->paused = true;
+		app_message(a, false, "stopped at step %ld (--steps); space runs on", a->stop_at);
+		a->stop_at = -1;
+	}
 	if (!a->paused && all_done(a)) {
 		a->paused = true;
 		bool bad = false;
@@ -506,20 +519,24 @@ static int next_theme(struct app *a)
 	return APP_REDRAW;
 }
 
-/* Write one run's CSV to name atomically: a temporary file beside it, then rename. */
-static int export_one(struct run *r, const char *name, char **cause)
+/* Write one run's CSV to dir/name atomically: a temporary file beside it, then rename. */
+static int export_one(struct run *r, const char *dir, const char *name, char **cause)
 {
-	char tmp[PATH_MAX];
-	snprintf(tmp, sizeof tmp, ".%s.XXXXXX", name);
+	char path[PATH_MAX], tmp[PATH_MAX];
+	if (snprintf(path, sizeof path, "%s/%s", dir, name) >= (int)sizeof path ||
+	    snprintf(tmp, sizeof tmp, "%s/.%s.XXXXXX", dir, name) >= (int)sizeof tmp) {
+		*cause = xasprintf("%s: the path is too long", dir);
+		return -1;
+	}
 	int fd = mkstemp(tmp);
 	if (fd < 0) {
-		*cause = xasprintf("%s: %s", name, strerror(errno));
+		*cause = xasprintf("%s: %s", path, strerror(errno));
 		return -1;
 	}
 	mode_t um = umask(0);
 	umask(um);
 	if (fchmod(fd, 0666 & ~um) != 0) {
-		*cause = xasprintf("%s: %s", name, strerror(errno));
+		*cause = xasprintf("%s: %s", path, strerror(errno));
 		close(fd);
 		unlink(tmp);
 		return -1;
@@ -528,7 +545,7 @@ static int export_one(struct run *r, const char *name, char **cause)
 	if (f == NULL) {
 		close(fd);
 		unlink(tmp);
-		*cause = xasprintf("%s: %s", name, strerror(errno));
+		*cause = xasprintf("%s: %s", path, strerror(errno));
 		return -1;
 	}
 	batch_write_meta(f, r);
@@ -536,17 +553,24 @@ static int export_one(struct run *r, const char *name, char **cause)
 	batch_write_history(f, r);
 	int bad = fflush(f) != 0 || ferror(f);
 	bad |= fclose(f) != 0;
-	if (bad || rename(tmp, name) != 0) {
-		*cause = xasprintf("%s: %s", name, strerror(errno));
+	if (bad || rename(tmp, path) != 0) {
+		*cause = xasprintf("%s: %s", path, strerror(errno));
 		unlink(tmp);
 		return -1;
 	}
 	return 0;
 }
 
+/* x: every run's history as CSV in --export-dir (default: the current directory); the
+ * message gives the full path. */
 static int export_runs(struct app *a)
 {
-	char first[128] = "", last[128] = "";
+	char dir[PATH_MAX], first[PATH_MAX + 128] = "", last[128] = "";
+	const char *want = a->base.export_dir ? a->base.export_dir : ".";
+	if (realpath(want, dir) == NULL) {
+		app_message(a, true, "export failed: %s: %s", want, strerror(errno));
+		return APP_REDRAW;
+	}
 	for (int i = 0; i < a->nruns; i++) {
 		struct run *r = a->run[i];
 		char name[128];
@@ -557,13 +581,13 @@ static int export_runs(struct app *a)
 			snprintf(name, sizeof name, "gdpath-%s-s%lu-%ld-run%d.csv", r->m->ops->name,
 				 r->cfg.seed, r->step, i + 1);
 		char *cause = NULL;
-		if (export_one(r, name, &cause) != 0) {
+		if (export_one(r, dir, name, &cause) != 0) {
 			app_message(a, true, "export failed: %s", cause);
 			free(cause);
 			return APP_REDRAW;
 		}
 		if (i == 0)
-			snprintf(first, sizeof first, "%s", name);
+			snprintf(first, sizeof first, "%s/%s", strcmp(dir, "/") ? dir : "", name);
 		snprintf(last, sizeof last, "%s", name);
 	}
 	if (a->nruns == 1)

@@ -44,6 +44,8 @@ enum {
 	OPT_FPS,
 	OPT_SPEED,
 	OPT_LIST,
+	OPT_PAUSED,
+	OPT_EXPORT_DIR,
 };
 
 static const struct option longopts[] = {
@@ -79,6 +81,8 @@ static const struct option longopts[] = {
     {"theme", required_argument, NULL, OPT_THEME},
     {"ascii", no_argument, NULL, OPT_ASCII},
     {"fps", required_argument, NULL, OPT_FPS},
+    {"paused", no_argument, NULL, OPT_PAUSED},
+    {"export-dir", required_argument, NULL, OPT_EXPORT_DIR},
     {"speed", required_argument, NULL, OPT_SPEED},
     {"list", required_argument, NULL, OPT_LIST},
     {"help", no_argument, NULL, 'h'},
@@ -130,7 +134,8 @@ void cli_usage(FILE *out)
 	      "\n"
 	      "Output:\n"
 	      "      --batch             no screen: CSV on stdout (or -o FILE)\n"
-	      "      --steps N           steps for --batch and --snapshot (default 1000)\n"
+	      "      --steps N           steps to run (--batch, --snapshot: default 1000; the\n"
+	      "                          visualizer pauses there)\n"
 	      "      --every N           --batch: a row every N steps (default 1)\n"
 	      "  -o, --output FILE       --batch: write the CSV to FILE\n"
 	      "      --snapshot          print the screen after --steps as text\n"
@@ -140,6 +145,9 @@ void cli_usage(FILE *out)
 	      "      --fps N             redraws per second at most (default 30)\n"
 	      "      --speed N           optimizer steps per second at most (default 60; 0: as\n"
 	      "                          many as fit in each frame)\n"
+	      "      --paused            start the visualizer paused (space runs)\n"
+	      "      --export-dir DIR    where x writes its CSV files (default: the current\n"
+	      "                          directory)\n"
 	      "      --list WHAT         models, optimizers, activations, presets, themes\n"
 	      "  -h, --help              show this help and exit\n"
 	      "  -V, --version           show the version and exit\n"
@@ -398,6 +406,16 @@ static int handle(int c, const char *arg, struct opts *o, char **cause)
 	case OPT_ASCII:
 		o->ascii = true;
 		return 0;
+	case OPT_PAUSED:
+		o->paused = true;
+		return 0;
+	case OPT_EXPORT_DIR:
+		if (arg[0] == '\0') {
+			*cause = xstrdup("--export-dir: an empty directory name");
+			return -1;
+		}
+		o->export_dir = arg;
+		return 0;
 	case OPT_SPEED:
 		return want_double(c, arg, 0, 1e9, false, &o->speed, cause);
 	case OPT_FPS:
@@ -548,7 +566,8 @@ int cli_parse(int argc, char **argv, struct opts *o, char **cause)
 	}
 	if (validate(o, cause) != 0)
 		return -1;
-	if (o->steps < 0)
+	/* The visualizer runs on unless --steps was given (then it pauses there). */
+	if (o->steps < 0 && o->mode != MODE_TUI)
 		o->steps = 1000;
 	return 0;
 }

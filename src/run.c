@@ -16,6 +16,16 @@
 
 #define RUN_MEM_FRACTION 0.75 /* refuse runs that need more of the physical memory */
 
+/* The theory's values at this step, on the tracker's point (export, scrubbing). */
+static void annotate(struct run *r)
+{
+	const struct theory *th = r->th;
+	bool spec = th->spec_step == r->step;
+	track_annotate(r->tr, spec ? th->alpha : NAN, spec ? th->beta : NAN, th->alpha_hat,
+		       th->beta_hat, th->zeta_hat,
+		       th->lambda_hat, r->cfg.ocfg.kind == OPT_GD ? th->outside : -1);
+}
+
 void run_cfg_default(struct run_cfg *c)
 {
 	memset(c, 0, sizeof *c);
@@ -198,6 +208,7 @@ static int run_build(struct run *r, char **cause, int *status)
 		goto oom;
 	theory_observe(r->th, r->eta, 0, r0, c->ocfg.kind == OPT_GD);
 	r->step = 0;
+	annotate(r);
 	r->status = RUN_OK;
 	r->status_step = -1;
 	r->blowup_step = -1;
@@ -328,6 +339,7 @@ int run_restart(struct run *r, bool new_seed, char **cause)
 	r->th = th;
 	theory_observe(th, r->eta, 0, tr->r0, r->cfg.ocfg.kind == OPT_GD);
 	r->step = 0;
+	annotate(r);
 	r->status = RUN_OK;
 	r->status_step = r->blowup_step = -1;
 	run_update_extras(r);
@@ -377,6 +389,7 @@ int run_step(struct run *r)
 		return r->status;
 	}
 	theory_observe(r->th, r->eta, cur->distance, cur->residual, r->cfg.ocfg.kind == OPT_GD);
+	annotate(r);
 	if (r->blowup_step < 0 && cur->loss > 1000 * r->tr->h[0].loss && cur->loss > 1e-300)
 		r->blowup_step = r->step;
 	return RUN_OK;
@@ -390,6 +403,7 @@ void run_update_extras(struct run *r)
 		return;
 	}
 	r->nextras = ops->extras(r->m, r->theta, r->theta0, r->extra_names, r->extras);
+	track_set_extras(r->tr, r->extras, r->nextras);
 	/* extras may run forward() elsewhere: put the cache back at θ. */
 	model_residual(r->m, r->theta, r->r);
 }

@@ -17,6 +17,7 @@
 #include <gsl/gsl_errno.h>
 
 #include "gdpath/app.h"
+#include "gdpath/batch.h"
 #include "gdpath/data.h"
 #include "gdpath/preset.h"
 #include "gdpath/run.h"
@@ -28,6 +29,7 @@ static void app_for(struct app *a, const char *preset)
 	struct opts o;
 	memset(&o, 0, sizeof o);
 	run_cfg_default(&o.run);
+	o.steps = -1; /* as cli_parse leaves it without --steps */
 	o.fps = 30;
 	if (preset)
 		preset_lookup(preset)->apply(&o);
@@ -267,7 +269,13 @@ static void test_export(void **state)
 	app_advance(&a, 30, 0);
 	app_key(&a, 'x');
 	assert_false(a.msg_warn);
-	assert_non_null(strstr(a.msg, "exported gdpath-linear-s1-30.csv"));
+	/* the message gives the full path */
+	char full[4200];
+	char real[4096];
+	assert_non_null(realpath(dir, real));
+	snprintf(full, sizeof full, "exported %s/gdpath-linear-s1-30.csv", real);
+	if (strstr(a.msg, full) == NULL)
+		fail_msg("message '%s' lacks '%s'", a.msg, full);
 	FILE *f = fopen("gdpath-linear-s1-30.csv", "r");
 	assert_non_null(f);
 	char line[4096];
@@ -291,6 +299,107 @@ static void test_export(void **state)
 	assert_int_equal(chdir(cwd), 0);
 	assert_int_equal(rmdir(dir), 0);
 	app_free(&a);
+}
+
+/* The data rows of a CSV text (no '#' lines, no header), concatenated. */
+static char *data_rows(const char *text)
+{
+	size_t n = strlen(text);
+	char *out = calloc(n + 1, 1);
+	assert_non_null(out);
+	int header = 0;
+	for (const char *p = text; *p;) {
+		const char *e = strchr(p, '\n');
+		size_t len = e ? (size_t)(e - p + 1) : strlen(p);
+		if (p[0] != '#') {
+			if (header)
+				strncat(out, p, len);
+			header = 1;
+		}
+		p += len;
+	}
+	return out;
+}
+
+static char *slurp(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	assert_non_null(f);
+	static char buf[1 << 20];
+	size_t n = fread(buf, 1, sizeof buf - 1, f);
+	buf[n] = '\0';
+	fclose(f);
+	return strdup(buf);
+}
+
+/* Issue 8: x writes what --batch writes for the same run (every column batch fills: α, β
+ * at step 0 and where the spectrum was computed, ζ, λ, outside), into --export-dir; the
+ * model's own columns are filled where they were measured (step 0 and the last step). */
+static void test_export_columns_and_dir(void **state)
+{
+	(void)state;
+	char dir[] = "/tmp/gdpath-export-XXXXXX";
+	assert_non_null(mkdtemp(dir));
+	static const char *const presets[] = {"fig1", "du"};
+	for (size_t k = 0; k < 2; k++) {
+		struct opts o;
+		memset(&o, 0, sizeof o);
+		run_cfg_default(&o.run);
+		o.steps = -1;
+		o.fps = 30;
+		preset_lookup(presets[k])->apply(&o);
+		o.export_dir = dir;
+		struct app a;
+		char *cause = NULL;
+		int st;
+		if (app_init(&a, &o, &cause, &st) != 0)
+			fail_msg("app_init: %s", cause);
+		app_advance(&a, 30, 0);
+		app_key(&a, 'x');
+		assert_false(a.msg_warn);
+		char path[4200];
+		snprintf(path, sizeof path, "%s/gdpath-%s-s1-30.csv", dir, app_active(&a)->m->ops->name);
+		char *text = slurp(path);
+		char *got = data_rows(text);
+		/* the same run, written as --batch --every 1 writes it */
+		struct run *r = run_new(&o.run, &cause, &st);
+		assert_non_null(r);
+		char *mem = NULL;
+		size_t memlen = 0;
+		FILE *f = open_memstream(&mem, &memlen);
+		batch_write_meta(f, r);
+		batch_write_header(f, r);
+		batch_write_row(f, r);
+		for (int s = 1; s <= 30; s++) {
+			run_step(r);
+			batch_write_row(f, r);
+		}
+		fclose(f);
+		char *want = data_rows(mem);
+		if (k == 0) {
+			if (strcmp(got, want) != 0)
+				fail_msg("export differs from --batch:\n%s\nvs\n%s", got, want);
+		} else {
+			/* du: identical on the rows where the model's columns were measured (step 0
+			 * and the last); between them those columns are empty */
+			char *gl = strrchr(got, '\n'), *wl = strrchr(want, '\n');
+			*gl = *wl = '\0';
+			gl = strrchr(got, '\n');
+			wl = strrchr(want, '\n');
+			assert_string_equal(gl ? gl + 1 : got, wl ? wl + 1 : want);
+			char *g0 = strchr(got, '\n'), *w0 = strchr(want, '\n');
+			*g0 = *w0 = '\0';
+			assert_string_equal(got, want);
+		}
+		remove(path);
+		free(text);
+		free(got);
+		free(want);
+		free(mem);
+		run_free(r);
+		app_free(&a);
+	}
+	assert_int_equal(rmdir(dir), 0);
 }
 
 static void test_presets_themes_toggles(void **state)
@@ -338,6 +447,7 @@ int main(void)
 	    cmocka_unit_test(test_fork),
 	    cmocka_unit_test(test_fan),
 	    cmocka_unit_test(test_export),
+	    cmocka_unit_test(test_export_columns_and_dir),
 	    cmocka_unit_test(test_presets_themes_toggles),
 	};
 	return cmocka_run_group_tests_name("app", tests, NULL, NULL);

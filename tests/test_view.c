@@ -30,7 +30,7 @@ static void opts_for(struct opts *o, const char *preset)
 {
 	memset(o, 0, sizeof *o);
 	run_cfg_default(&o->run);
-	o->steps = 0;
+	o->steps = -1;
 	o->every = 1;
 	o->fps = 30;
 	o->cols = 100;

@@ -61,6 +61,7 @@ struct app {
 	double rate_t0;             /* start of the current rate window */
 	long rate_steps;            /* steps in it */
 	double speed;               /* steps per second at most (0: unlimited); ui.c paces */
+	long stop_at;               /* --steps in the visualizer: pause at this step (-1: none) */
 };
 
 /* Build the first run from o. -1 with *cause and *status (exit status) on failure. */

@@ -24,6 +24,8 @@ struct opts {
 	int fps;
 	double speed;        /* steps per second at most in the visualizer (0: unlimited) */
 	int cols, rows;      /* --size for --snapshot */
+	bool paused;         /* --paused: the visualizer starts paused */
+	const char *export_dir; /* --export-dir: where x writes (NULL: the current directory) */
 	bool given[CLI_MAX_OPT]; /* options given on the command line, by getopt code */
 };
 
