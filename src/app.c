@@ -150,8 +150,12 @@ static void after_step(struct app *a, int i)
 			    r->status_step);
 	} else if (r->blowup_step == r->step) {
 		m->halted = true;
-		app_message(a, true, "run %d blew up at step %ld (loss × 1000): paused; space goes on",
-			    i + 1, r->step);
+		if (a->nruns == 1)
+			app_message(a, true, "blew up at step %ld (loss × 1000): stopped; space goes on",
+				    r->step);
+		else
+			app_message(a, true, "run %d (η=%.3g) blew up at step %ld (loss × 1000): it stopped, "
+				    "the others run; space resumes it", i + 1, r->eta, r->step);
 	}
 	if (m->converged_step < 0 && r->tr->cur.residual <= CONVERGED * r->tr->r0)
 		m->converged_step = r->step;
@@ -229,10 +233,14 @@ static int set_eta(struct app *a, double eta)
 		return APP_REDRAW;
 	}
 	run_set_eta(r, eta);
+	/* λ̂ and ζ̂ for the new η now, so the guarantee shown is this η's (not counted as a
+	 * step: gd = false) */
+	theory_observe(r->th, eta, r->tr->cur.distance, r->tr->cur.residual, false);
 	a->meta[a->active].fan_factor = 0; /* no longer the fan's η × f */
 	a->base.run.eta = eta;
 	a->base.run.eta_theory = false;
-	app_message(a, false, "η = %.4g (η·β² = %.3g)", eta, theory_eta_beta2(r->th, eta));
+	double g = theory_eta_beta2(r->th, eta);
+	app_message(a, g > 2, "η = %.3g (η·β² = %.3g%s)", eta, g, g > 2 ? " > 2: unstable" : "");
 	return APP_REDRAW;
 }
 
@@ -258,7 +266,14 @@ static int switch_model(struct app *a, int dir)
 		*c = old;
 		return APP_REDRAW;
 	}
-	app_message(a, false, "switched to model %s", c->ops->name);
+	/* A file's data and θ0 belong to the model they were made for: say that they go. */
+	if (old.data_file || old.init == INIT_FILE)
+		app_message(a, true, "switched to model %s: generated data and random θ0 (%s%s%s no longer used)",
+			    c->ops->name, old.data_file ? "--data" : "",
+			    old.data_file && old.init == INIT_FILE ? ", " : "",
+			    old.init == INIT_FILE ? "--init" : "");
+	else
+		app_message(a, false, "switched to model %s", c->ops->name);
 	return APP_REDRAW | APP_RELAYOUT;
 }
 
@@ -352,15 +367,30 @@ static int restart_all(struct app *a)
 	return APP_REDRAW;
 }
 
+/* R: a new seed. Data from --data stay (a seed cannot redraw them) and the message says
+ * so; a θ0 from --init is replaced by a random one, and the message says that too. */
 static int reseed(struct app *a)
 {
 	struct run *r = app_active(a);
+	bool had_init = a->base.run.init == INIT_FILE;
 	a->base.run.seed = r->cfg.seed + 1;
-	if (a->base.run.init == INIT_FILE)
+	if (had_init)
 		a->base.run.init = INIT_RANDOM;
-	if (rebuild(a) != 0)
+	if (rebuild(a) != 0) {
+		if (had_init)
+			a->base.run.init = INIT_FILE;
 		return APP_REDRAW;
-	app_message(a, false, "seed %lu: new data and θ0", a->base.run.seed);
+	}
+	const char *df = a->base.run.data_file;
+	if (df && had_init)
+		app_message(a, true, "seed %lu: data from %s kept; random θ0 instead of --init",
+			    a->base.run.seed, df);
+	else if (df)
+		app_message(a, false, "seed %lu: data from %s kept; new θ0", a->base.run.seed, df);
+	else if (had_init)
+		app_message(a, true, "seed %lu: new data; random θ0 instead of --init", a->base.run.seed);
+	else
+		app_message(a, false, "seed %lu: new data and θ0", a->base.run.seed);
 	return APP_REDRAW;
 }
 
@@ -447,7 +477,7 @@ static int fan(struct app *a)
 	a->fan_base = eta;
 	a->fan_threshold = base->th->beta0 > 0 ? 2 / (base->th->beta0 * base->th->beta0) : NAN;
 	a->paused = false;
-	app_message(a, false, "fan: η × ¼ ½ 1 2 4 around %.4g; stability threshold 2/β0² = %.4g", eta,
+	app_message(a, false, "fan: η × ¼ ½ 1 2 4 around %.3g; stability threshold 2/β0² = %.3g", eta,
 		    a->fan_threshold);
 	return APP_REDRAW;
 }

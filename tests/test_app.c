@@ -205,6 +205,49 @@ static void test_restart_and_reseed(void **state)
 	app_free(&a);
 }
 
+/* Issue 8: R keeps data from --data and says that the θ0 from --init is replaced; m says
+ * that the file's data and θ0 are no longer used. */
+static void test_reseed_keeps_user_data(void **state)
+{
+	(void)state;
+	char dir[] = "/tmp/gdpath-data-XXXXXX", dpath[64], ipath[64];
+	assert_non_null(mkdtemp(dir));
+	snprintf(dpath, sizeof dpath, "%s/d.csv", dir);
+	snprintf(ipath, sizeof ipath, "%s/i.csv", dir);
+	struct opts o;
+	memset(&o, 0, sizeof o);
+	run_cfg_default(&o.run);
+	o.steps = -1;
+	o.fps = 30;
+	preset_lookup("fig1")->apply(&o);
+	o.run.save_data = dpath;
+	o.run.save_init = ipath;
+	char *cause = NULL;
+	int st;
+	struct run *r0 = run_new(&o.run, &cause, &st);
+	assert_non_null(r0);
+	double x0 = r0->data->X[0];
+	run_free(r0);
+	o.run.save_data = o.run.save_init = NULL;
+	o.run.data_file = dpath;
+	o.run.init = INIT_FILE;
+	o.run.init_file = ipath;
+	struct app a;
+	if (app_init(&a, &o, &cause, &st) != 0)
+		fail_msg("app_init: %s", cause);
+	app_key(&a, 'R');
+	assert_true(app_active(&a)->data->X[0] == x0); /* the file's data stay */
+	assert_non_null(strstr(a.msg, "kept"));
+	assert_non_null(strstr(a.msg, "instead of --init"));
+	app_key(&a, 'm');
+	assert_non_null(strstr(a.msg, "--data"));
+	assert_non_null(strstr(a.msg, "no longer used"));
+	app_free(&a);
+	remove(dpath);
+	remove(ipath);
+	rmdir(dir);
+}
+
 /* 'c' keeps the run as a ghost and continues a copy from the same iterate: both hold the
  * same θ at the fork; after changing η only the copy's η differs. */
 static void test_fork(void **state)
@@ -444,6 +487,7 @@ int main(void)
 	    cmocka_unit_test(test_model_cycle_restarts),
 	    cmocka_unit_test(test_optimizer_activation_width),
 	    cmocka_unit_test(test_restart_and_reseed),
+	    cmocka_unit_test(test_reseed_keeps_user_data),
 	    cmocka_unit_test(test_fork),
 	    cmocka_unit_test(test_fan),
 	    cmocka_unit_test(test_export),

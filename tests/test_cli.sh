@@ -166,6 +166,16 @@ XDG_CONFIG_HOME=$TMP/xdgt expect_fail "theme = nosuch in the config: exit 2" 2 "
 printf 'theme = %s\n' "$TMP/bad.theme" >"$TMP/xdgt/gdpath/config"
 XDG_CONFIG_HOME=$TMP/xdgt expect_fail "a malformed theme file in the config: exit 2" 2 "bad.theme:1:" --preset fig1
 
+# --- issue 8: the step-size rules keep GD stable where they promise to ---
+# shallow --train-output at its theory η (Thm 2.2's 1/(2β0²): [OS19b]'s fix v) converges
+run_gdpath --batch -m shallow --train-output --steps 300 --every 300
+check "shallow --train-output at the theory η: exit 0, the misfit falls" sh -c '[ "$0" -eq 0 ] &&
+	grep -v "^#" "$1" | awk -F, "NR == 2 { r0 = \$3 } NR > 2 { r = \$3 } END { exit !(r < r0) }"' "$status" "$TMP/out"
+# the mlp preset: η·β̂² stays below 2 along the whole path (β grows 2.6-fold on it)
+run_gdpath --batch --preset mlp --steps 4000 --every 4000
+check "mlp preset: η·β̂² < 2 along the path" sh -c '[ "$0" -eq 0 ] &&
+	grep -v "^#" "$1" | awk -F, "NR > 1 { e = \$8; b = \$12 } END { exit !(e * b * b < 2 && e * b * b > 0) }"' "$status" "$TMP/out"
+
 # --- the user's config file does not reach --batch output ---
 mkdir -p "$TMP/xdg/gdpath"
 printf 'seed = 5\neta = 0.01\nmodel = du\n' >"$TMP/xdg/gdpath/config"
