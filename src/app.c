@@ -43,6 +43,12 @@ void app_message(struct app *a, bool warn, const char *fmt, ...)
 	a->msg_warn = warn;
 }
 
+void app_set_colours(struct app *a, int ncolours)
+{
+	a->colours = ncolours;
+	a->region_fill = ncolours < 256 || a->theme.style[ROLE_REGION].bg == COLOUR_DEFAULT;
+}
+
 struct run *app_active(const struct app *a)
 {
 	return a->nruns ? a->run[a->active] : NULL;
@@ -116,6 +122,7 @@ int app_init(struct app *a, const struct opts *o, char **cause, int *status)
 		}
 	}
 	snprintf(a->theme_name, sizeof a->theme_name, "%s", a->theme.name);
+	app_set_colours(a, 256);
 	struct run *r = run_new(&a->base.run, cause, status);
 	if (r == NULL)
 		return -1;
@@ -536,6 +543,7 @@ static int next_theme(struct app *a)
 		}
 		a->theme = t;
 		snprintf(a->theme_name, sizeof a->theme_name, "%s", names[j]);
+		app_set_colours(a, a->colours);
 		if (skipped[0])
 			app_message(a, true, "skipped a theme that does not load (%s); theme %s", skipped,
 				    names[j]);

@@ -16,7 +16,35 @@
 #include "gdpath/track.h"
 
 #define GLYPH_CURRENT 0x25CF /* ● */
-#define GLYPH_GHOST 0x25CB   /* ○ */
+
+/* Runs and layers stay apart without colour: each ghost has its own dash pattern and end
+ * glyph, each layer its own dash pattern (the live run and layer 1 are solid). */
+static const enum canvas_style ghost_styles[8] = {CANVAS_DASHED,   CANVAS_DOTTED, CANVAS_DASHDOT,
+						  CANVAS_LONGDASH, CANVAS_SPARSE, CANVAS_DASHED,
+						  CANVAS_DOTTED,   CANVAS_DASHDOT};
+static const uint32_t ghost_glyphs[8] = {0x25CB, 0x25A1, 0x25B3, 0x25C7,
+					 0x25BD, 0x25C1, 0x25B7, 0x2606}; /* ○□△◇▽◁▷☆ */
+static const char ghost_ascii[8] = {'o', 'x', '*', '%', '&', '$', '=', '~'};
+static const enum canvas_style layer_styles[8] = {CANVAS_SOLID,	  CANVAS_DASHED, CANVAS_DOTTED,
+						  CANVAS_DASHDOT,  CANVAS_LONGDASH, CANVAS_SPARSE,
+						  CANVAS_DASHED,   CANVAS_DOTTED};
+
+static int ghost_index(const struct app *a, int i)
+{
+	return (i < a->active ? i : i - 1) % 8;
+}
+
+static enum canvas_style run_style(const struct app *a, int i)
+{
+	return i == a->active ? CANVAS_SOLID : ghost_styles[ghost_index(a, i)];
+}
+
+static uint32_t run_glyph(const struct app *a, int i)
+{
+	if (i == a->active)
+		return GLYPH_CURRENT;
+	return a->ascii ? (uint32_t)ghost_ascii[ghost_index(a, i)] : ghost_glyphs[ghost_index(a, i)];
+}
 
 static const struct syms utf8_syms = {"η", "α", "β", "ζ", "λ", "θ", "Δ", "‖", "", "×", "²"};
 static const struct syms ascii_syms = {"eta", "alpha", "beta", "zeta", "lambda", "theta", "Delta", "|", "", "x", "^2"};
@@ -73,13 +101,14 @@ static double max_distance(const struct app *a)
 	return m;
 }
 
-static void trajectory(struct plot *p, const struct run *r, double sx, double sy, int role)
+static void trajectory(struct plot *p, const struct run *r, double sx, double sy, int role,
+		       enum canvas_style st)
 {
 	const struct track *t = r->tr;
 	plot_pen_up(p);
 	for (size_t j = 0; j < t->len; j++)
-		plot_pen_to(p, t->h[j].distance * sx, t->h[j].residual * sy, role, CANVAS_SOLID);
-	plot_pen_to(p, t->cur.distance * sx, t->cur.residual * sy, role, CANVAS_SOLID);
+		plot_pen_to(p, t->h[j].distance * sx, t->h[j].residual * sy, role, st);
+	plot_pen_to(p, t->cur.distance * sx, t->cur.residual * sy, role, st);
 }
 
 /* A legend line per run when several are shown: η multiple or run number, and fate. */
@@ -111,7 +140,9 @@ static void run_label(const struct app *a, int i, char *buf, size_t len)
 	else
 		snprintf(fate, sizeof fate, "running");
 	bool unstable = a->fan && isfinite(a->fan_threshold) && r->eta > a->fan_threshold;
-	snprintf(buf, len, "%s%s %s", who, unstable ? (a->ascii ? " >2/beta0^2" : " >2/β0²") : "",
+	char g[8];
+	g[canvas_utf8_encode(run_glyph(a, i), g)] = '\0';
+	snprintf(buf, len, "%s %s%s %s", g, who, unstable ? (a->ascii ? " >2/beta0^2" : " >2/β0²") : "",
 		 fate);
 }
 
@@ -162,24 +193,24 @@ void panel_misfit(struct canvas *c, const struct app *a, int x, int y, int w, in
 	}
 	for (int i = 0; i < a->nruns; i++)
 		if (i != a->active && run_visible(a->run[i]))
-			trajectory(&p, a->run[i], sc.sx, sc.sy, app_run_role(a, i));
-	trajectory(&p, r, sc.sx, sc.sy, ROLE_TRAJECTORY);
+			trajectory(&p, a->run[i], sc.sx, sc.sy, app_run_role(a, i), run_style(a, i));
+	trajectory(&p, r, sc.sx, sc.sy, ROLE_TRAJECTORY, CANVAS_SOLID);
 	for (int i = 0; i < a->nruns; i++) {
 		const struct track *t = a->run[i]->tr;
 		bool act = i == a->active;
-		plot_point(&p, t->cur.distance * sc.sx, t->cur.residual * sc.sy,
-			   act ? GLYPH_CURRENT : GLYPH_GHOST, act ? ROLE_CURRENT : app_run_role(a, i));
+		plot_point(&p, t->cur.distance * sc.sx, t->cur.residual * sc.sy, run_glyph(a, i),
+			   act ? ROLE_CURRENT : app_run_role(a, i));
 	}
 
 	/* Legend: the runs when there are several, else what the lines mean. */
 	struct plot_legend_entry e[APP_MAX_RUNS + 1];
-	char text[APP_MAX_RUNS][96];
+	char text[APP_MAX_RUNS][160];
 	int n = 0;
 	if (a->nruns > 1) {
 		for (int i = 0; i < a->nruns; i++) {
 			run_label(a, i, text[i], sizeof text[i]);
 			e[n++] = (struct plot_legend_entry){PLOT_LEGEND_LINE, app_run_role(a, i),
-							     CANVAS_SOLID, 0, text[i]};
+							     run_style(a, i), 0, text[i]};
 		}
 	} else if (a->bounds && p.aw >= 36 && p.ah >= 10) {
 		static char g[48], rr[48], z[48];
@@ -256,8 +287,8 @@ void panel_loss(struct canvas *c, const struct app *a, int x, int y, int w, int 
 		int role = app_run_role(a, idx);
 		plot_pen_up(&p);
 		for (size_t j = 0; j < rt->len; j++)
-			plot_pen_to(&p, (double)rt->h[j].step, rt->h[j].loss, role, CANVAS_SOLID);
-		plot_pen_to(&p, (double)rt->cur.step, rt->cur.loss, role, CANVAS_SOLID);
+			plot_pen_to(&p, (double)rt->h[j].step, rt->h[j].loss, role, run_style(a, idx));
+		plot_pen_to(&p, (double)rt->cur.step, rt->cur.loss, role, run_style(a, idx));
 		if (r->status == RUN_DIVERGED)
 			plot_vmark(&p, (double)r->status_step, ROLE_WARNING, "diverged");
 		else if (a->meta[idx].halted)
@@ -295,9 +326,10 @@ void panel_layers(struct canvas *c, const struct app *a, int x, int y, int w, in
 		plot_pen_up(&p);
 		for (size_t j = 0; j < t->len; j++)
 			plot_pen_to(&p, t->h[j].residual / t->r0, t->h_ldist[j * nl + l] / t->l0norm[l],
-				    role, CANVAS_SOLID);
-		plot_pen_to(&p, t->cur.residual / t->r0, t->ldist[l] / t->l0norm[l], role, CANVAS_SOLID);
-		e[n++] = (struct plot_legend_entry){PLOT_LEGEND_LINE, role, CANVAS_SOLID, 0,
+				    role, layer_styles[l % 8]);
+		plot_pen_to(&p, t->cur.residual / t->r0, t->ldist[l] / t->l0norm[l], role,
+			    layer_styles[l % 8]);
+		e[n++] = (struct plot_legend_entry){PLOT_LEGEND_LINE, role, layer_styles[l % 8], 0,
 						     r->m->layer[l].name};
 	}
 	if (n == 0)

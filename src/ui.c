@@ -499,8 +499,9 @@ int ui_run(struct app *a)
 	/* Ask terminfo first: a failed newterm() leaks its half-built screen. */
 	int term_err = 0;
 	SCREEN *sp = NULL;
-	bool can_move = false;
+	bool can_move = false, known = false;
 	if (setupterm(NULL, STDOUT_FILENO, &term_err) == OK) {
+		known = true;
 		/* A terminal that cannot move the cursor (TERM=dumb, emacs' shell) would show
 		 * one frozen line: refuse it as if there were no terminal. */
 		char *cup = tigetstr("cup");
@@ -515,7 +516,7 @@ int ui_run(struct app *a)
 		tio_saved = 0;
 		const char *term = getenv("TERM");
 		fprintf(stderr, "gdpath: cannot use the terminal (TERM=%s)%s (use --batch or --snapshot)\n",
-			term ? term : "unset", can_move ? "" : ": it cannot move the cursor");
+			term ? term : "unset", !known ? ": no terminfo entry" : can_move ? "" : ": it cannot move the cursor");
 		return 1;
 	}
 	set_term(sp);
@@ -551,6 +552,7 @@ int ui_run(struct app *a)
 	}
 	screen_init(colour);
 	screen_set_theme(&a->theme);
+	app_set_colours(a, screen_colours());
 
 	int status;
 	int w, h;

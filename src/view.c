@@ -434,6 +434,7 @@ void view_draw(struct canvas *c, const struct app *a)
 {
 	int w = canvas_width(c), h = canvas_height(c);
 	canvas_clear(c);
+	canvas_set_fill_glyph(c, ROLE_REGION, !a->region_fill ? 0 : a->ascii ? ':' : 0xB7 /* · */);
 	if (w < VIEW_MIN_COLS || h < VIEW_MIN_ROWS) {
 		too_small(c, w, h);
 		return;

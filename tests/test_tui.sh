@@ -383,17 +383,58 @@ items_shown() {
 		{ has 'distance/‖θ\*-θ0‖' || has 'ratio to θ\*' || has '≤ ‖θ\*-θ0‖'; } &&
 		lacks '…'
 }
-n=20
+tag=20
 for p in $("$GDPATH" --list presets | cut -d' ' -f1); do
-	n=$((n + 1))
-	start $n --preset "$p" --seed 1 --fps 30
+	tag=$((tag + 1))
+	start $tag --preset "$p" --seed 1 --fps 30
 	if wait_until items_shown; then
 		ok "80x24 --preset $p: misfit, distance, path, directness, θ* ratio, η, η·β², ζ, outside, step, ? help, nothing cut"
 	else
 		not_ok "80x24 --preset $p: misfit, distance, path, directness, θ* ratio, η, η·β², ζ, outside, step, ? help, nothing cut" "$(dump)"
 	fi
-	keys q
-	wait_for "^EXIT$n=" >/dev/null
+	lacks "^EXIT$tag=" && keys q
+	wait_for "^EXIT$tag=" >/dev/null
+done
+
+# --- issue 8: every shipped theme draws the green region; on 8 colours and without colour
+# it shows by a fill glyph ------------------------------------------------------------------
+# The region's background, as the xterm 256 palette index the theme file's colour maps to.
+region_bg() { case $1 in default | projector) echo 22 ;; light) echo 194 ;; cvd) echo 17 ;; *) echo none ;; esac; }
+filled() { [ "$(printf '%s\n' "$SCREEN" | grep -c '··')" -ge 3 ]; }
+THEMES=$(cd "$srcdir/themes" && pwd) # the session runs elsewhere: name the files
+tag=40
+for th in $("$GDPATH" --list themes); do
+	tag=$((tag + 1))
+	file=$THEMES/$th.theme
+	[ -f "$file" ] || file=$th
+	start $tag --preset fig1 --seed 1 --steps 40 --theme "$file"
+	if wait_for 'stopped at step 40'; then
+		want=$(region_bg "$th")
+		if [ "$want" = none ]; then
+			# mono: no colour at all; the region is reverse video and a fill glyph
+			if has_reverse && filled; then ok "theme $th: the region shows (reverse, fill glyph)"
+			else not_ok "theme $th: the region shows (reverse, fill glyph)" "$(sgr_params | sort -u | tr '\n' ' ')" "$(dump)"; fi
+		elif tm capture-pane -t "$S" -p -e | grep -q "$(printf '\033')\[\([0-9;]*;\)\?48;5;$want[;m]"; then
+			ok "theme $th: the region's background (palette $want) is drawn"
+		else
+			not_ok "theme $th: the region's background (palette $want) is drawn" "$(sgr_params | sort -u | tr '\n' ' ')"
+		fi
+	else
+		not_ok "theme $th: the region is drawn" "never stopped at step 40" "$(dump)"
+	fi
+	lacks "^EXIT$tag=" && keys q
+	wait_for "^EXIT$tag=" >/dev/null
+done
+for how in "TERM=xterm" "NO_COLOR=1"; do
+	tag=$((tag + 1))
+	type_line "$how sh \"\$D/run.sh\" $tag --preset fig1 --seed 1 --steps 40"
+	if wait_for 'stopped at step 40' && filled; then
+		ok "$how: the region shows by a fill glyph"
+	else
+		not_ok "$how: the region shows by a fill glyph" "$(dump)"
+	fi
+	lacks "^EXIT$tag=" && keys q
+	wait_for "^EXIT$tag=" >/dev/null
 done
 
 # --- not a terminal --------------------------------------------------------------------

@@ -392,6 +392,11 @@ static void test_fan_divergence_is_shown(void **state)
 	assert_non_null(strstr(s, "η×4"));
 	assert_non_null(strstr(s, "diverged at step"));
 	assert_null(strstr(s, "nan"));
+	/* runs differ without colour: each ghost's legend entry and end point has its glyph */
+	assert_non_null(strstr(s, "○ "));
+	assert_non_null(strstr(s, "□ "));
+	assert_non_null(strstr(s, "△ "));
+	assert_non_null(strstr(s, "◇ "));
 	free(s);
 	app_free(&a);
 }

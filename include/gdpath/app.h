@@ -50,6 +50,8 @@ struct app {
 
 	struct theme theme;
 	char theme_name[64];
+	int colours;                /* colours the terminal shows (ui.c; 256 for --snapshot) */
+	bool region_fill;           /* the region shows by a fill glyph (no background for it) */
 
 	bool editing;               /* typing an exact η */
 	char edit[32];
@@ -80,6 +82,9 @@ int app_key(struct app *a, int key);
  * diverge or blow up pause the app and say so. Returns the steps taken by the active run. */
 long app_advance(struct app *a, long max_steps, double budget_seconds);
 
+/* The terminal shows ncolours colours (0: none): decides whether the region is drawn
+ * with a fill glyph (fewer than 256 colours, or a theme without a region colour). */
+void app_set_colours(struct app *a, int ncolours);
 /* The run keys act on. */
 struct run *app_active(const struct app *a);
 /* The colour role of run i (ROLE_TRAJECTORY for the active run, ghosts ROLE_GHOST1+). */
