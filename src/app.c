@@ -49,6 +49,36 @@ void app_set_colours(struct app *a, int ncolours)
 	a->region_fill = ncolours < 256 || a->theme.style[ROLE_REGION].bg == COLOUR_DEFAULT;
 }
 
+double app_speed(const struct app *a)
+{
+	if (!a->speed_auto)
+		return a->speed;
+	const struct track *t = app_active(a)->tr;
+	double q = t->r0 > 0 ? t->cur.residual / t->r0 : NAN;
+	long tau = t->cur.step;
+	if (tau < 5 || !(q > 0) || !(q < 1))
+		return 10;
+	double rho = pow(q, 1.0 / (double)tau); /* misfit ratio per step so far */
+	double n1 = log(0.01) / log(rho);       /* steps to 1 % of r0 at that ratio */
+	double v = n1 / APP_PACE_SECONDS;
+	return !(v >= 10) ? 10 : v > 20000 ? 20000 : v;
+}
+
+const struct track_point *app_view_point(const struct app *a, int i)
+{
+	const struct track *t = a->run[i]->tr;
+	if (a->cursor < 0)
+		return &t->cur;
+	/* the cursor is a step of the active run; other runs show their point at that step */
+	const struct track *ta = app_active(a)->tr;
+	size_t c = (size_t)a->cursor < ta->len ? (size_t)a->cursor : ta->len - 1;
+	long step = ta->h[c].step;
+	size_t best = 0;
+	for (size_t j = 0; j < t->len && t->h[j].step <= step; j++)
+		best = j;
+	return t->cur.step <= step ? &t->cur : &t->h[best];
+}
+
 struct run *app_active(const struct app *a)
 {
 	return a->nruns ? a->run[a->active] : NULL;
@@ -76,6 +106,7 @@ static void drop_runs(struct app *a)
 	a->nruns = 0;
 	a->active = 0;
 	a->fan = a->forked = false;
+	a->cursor = -1;
 }
 
 /* Replace all runs by one built from the base configuration. On failure the old runs
@@ -108,6 +139,9 @@ int app_init(struct app *a, const struct opts *o, char **cause, int *status)
 	a->speed = o->speed;
 	a->ascii = o->ascii;
 	a->paused = o->paused;
+	a->speed_auto = o->speed_auto;
+	a->cursor = -1;
+	a->legends = true;
 	a->stop_at = o->mode == MODE_TUI && o->steps >= 0 ? o->steps : -1;
 	theme_builtin("default", &a->theme);
 	if (o->theme) {
@@ -200,6 +234,8 @@ long app_advance(struct app *a, long max_steps, double budget)
 		if (budget > 0 && now() - t0 >= budget)
 			break;
 	}
+	if (steps > 0)
+		a->cursor = -1; /* the runs moved on: back to the live point */
 	/* Steps per wall-clock second over windows of half a second or more (so --speed's
 	 * pacing shows as it is); a pause starts a new window. */
 	double t1 = now();
@@ -370,6 +406,7 @@ static int restart_all(struct app *a)
 		a->meta[i].fan_factor = f;
 	}
 	a->paused = false;
+	a->cursor = -1;
 	app_message(a, false, "restarted: same data, same θ0");
 	return APP_REDRAW;
 }
@@ -438,6 +475,7 @@ static int clear_ghosts(struct app *a)
 	a->nruns = 1;
 	a->active = 0;
 	a->fan = a->forked = false;
+	a->cursor = -1;
 	app_message(a, false, "ghosts cleared");
 	return APP_REDRAW;
 }
@@ -482,6 +520,7 @@ static int fan(struct app *a)
 	a->fan = true;
 	a->forked = false;
 	a->fan_base = eta;
+	a->cursor = -1;
 	a->fan_threshold = base->th->beta0 > 0 ? 2 / (base->th->beta0 * base->th->beta0) : NAN;
 	a->paused = false;
 	app_message(a, false, "fan: η × ¼ ½ 1 2 4 around %.3g; stability threshold 2/β0² = %.3g", eta,
@@ -635,6 +674,30 @@ static int export_runs(struct app *a)
 	return APP_REDRAW;
 }
 
+/* ←/→: a cursor along the active run's history (about 200 presses end to end); the runs
+ * pause, and the panels show the values at the cursor. Past the end: the live point. */
+static int move_cursor(struct app *a, bool fwd)
+{
+	const struct track *t = app_active(a)->tr;
+	long len = (long)t->len;
+	/* the last history point may be the current one */
+	long last = len > 0 && t->h[len - 1].step == t->cur.step ? len - 2 : len - 1;
+	long stride = len > 200 ? len / 200 : 1;
+	a->paused = true;
+	if (last < 0)
+		return APP_REDRAW;
+	if (!fwd)
+		a->cursor = a->cursor < 0 ? last : a->cursor - stride < 0 ? 0 : a->cursor - stride;
+	else if (a->cursor >= 0)
+		a->cursor = a->cursor + stride > last ? -1 : a->cursor + stride;
+	if (a->cursor >= 0)
+		app_message(a, false, "cursor at step %ld of %ld: ← → move, space runs on",
+			    t->h[a->cursor].step, t->cur.step);
+	else
+		app_message(a, false, "at the live point (step %ld)", t->cur.step);
+	return APP_REDRAW;
+}
+
 int app_action(struct app *a, enum action act)
 {
 	struct run *r = app_active(a);
@@ -656,6 +719,9 @@ int app_action(struct app *a, enum action act)
 		a->paused = true;
 		return APP_REDRAW;
 	case ACTION_FASTER:
+		if (a->speed_auto)
+			a->speed = round(app_speed(a)); /* from the pace in force */
+		a->speed_auto = false;
 		a->speed = a->speed <= 0 || a->speed >= 1e6 ? 0 : a->speed * 2;
 		if (a->speed > 0)
 			app_message(a, false, "at most %.0f steps per second", a->speed);
@@ -663,6 +729,9 @@ int app_action(struct app *a, enum action act)
 			app_message(a, false, "as many steps per second as fit");
 		return APP_REDRAW;
 	case ACTION_SLOWER:
+		if (a->speed_auto)
+			a->speed = round(app_speed(a));
+		a->speed_auto = false;
 		a->speed = a->speed <= 0 ? 1e6 : a->speed / 2 < 1 ? 1 : a->speed / 2;
 		app_message(a, false, "at most %.0f steps per second", a->speed);
 		return APP_REDRAW;
@@ -726,6 +795,12 @@ int app_action(struct app *a, enum action act)
 	case ACTION_HELP:
 		a->help = !a->help;
 		return APP_REDRAW;
+	case ACTION_CURSOR_BACK:
+	case ACTION_CURSOR_FWD:
+		return move_cursor(a, act == ACTION_CURSOR_FWD);
+	case ACTION_LEGEND:
+		a->legends = !a->legends;
+		return APP_REDRAW;
 	case ACTION_QUIT:
 		return APP_QUIT;
 	case ACTION_COUNT:
@@ -760,7 +835,7 @@ static int edit_key(struct app *a, int key)
 	} else if (len + 1 < sizeof a->edit) {
 		if (key >= 0x20 && key < 0x7f)
 			a->edit[len++] = (char)key;
-		else if (key >= 0xc0 || (key >= 0 && key < 0x20) || key == 0x7f)
+		else if ((key >= 0xc0 && key < 0x110000) || (key >= 0 && key < 0x20) || key == 0x7f)
 			a->edit[len++] = '?'; /* control or non-ASCII: never a digit */
 		a->edit[len] = '\0';
 	}

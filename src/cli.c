@@ -143,7 +143,8 @@ void cli_usage(FILE *out)
 	      "      --theme NAME|FILE   default, light, mono, cvd, projector, or a file\n"
 	      "      --ascii             ASCII plots instead of braille\n"
 	      "      --fps N             redraws per second at most (default 30)\n"
-	      "      --speed N           optimizer steps per second at most (default 60; 0: as\n"
+	      "      --speed N           optimizer steps per second at most (default: a pace at\n"
+	      "                          which the misfit reaches 1%% of r0 in about 6 s; 0: as\n"
 	      "                          many as fit in each frame)\n"
 	      "      --paused            start the visualizer paused (space runs)\n"
 	      "      --export-dir DIR    where x writes its CSV files (default: the current\n"
@@ -287,6 +288,7 @@ static void opts_default(struct opts *o)
 	o->every = 1;
 	o->fps = 30;
 	o->speed = 60;
+	o->speed_auto = true;
 	o->cols = 100;
 	o->rows = 30;
 	o->preset = NULL;
@@ -417,6 +419,7 @@ static int handle(int c, const char *arg, struct opts *o, char **cause)
 		o->export_dir = arg;
 		return 0;
 	case OPT_SPEED:
+		o->speed_auto = false;
 		return want_double(c, arg, 0, 1e9, false, &o->speed, cause);
 	case OPT_FPS:
 		if (want_long(c, arg, 1, 1000, &l, cause) != 0)

@@ -36,6 +36,9 @@ static const struct binding bindings[] = {
     {'p', "p", ACTION_PRESET},
     {'t', "t", ACTION_THEME},
     {'x', "x", ACTION_EXPORT},
+    {0x110000 /* APP_KEY_LEFT */, "←", ACTION_CURSOR_BACK},
+    {0x110001 /* APP_KEY_RIGHT */, "→", ACTION_CURSOR_FWD},
+    {'k', "k", ACTION_LEGEND},
     {'?', "?", ACTION_HELP},
     {'q', "q", ACTION_QUIT},
 };
@@ -72,6 +75,9 @@ static const char *const help[ACTION_COUNT] = {
     [ACTION_THEME] = "next theme",
     [ACTION_EXPORT] = "export the run(s) as CSV",
     [ACTION_HELP] = "this help",
+    [ACTION_CURSOR_BACK] = "cursor back along the history (pauses)",
+    [ACTION_CURSOR_FWD] = "cursor forward (past the end: live)",
+    [ACTION_LEGEND] = "legends on / off",
     [ACTION_QUIT] = "quit",
 };
 
@@ -114,6 +120,8 @@ static const struct help_line help_lines[] = {
     {ACTION_PRESET, ACTION_NONE, "next preset", "next preset"},
     {ACTION_THEME, ACTION_NONE, "next theme", "next theme"},
     {ACTION_EXPORT, ACTION_NONE, "export the run(s) as CSV", "export CSV"},
+    {ACTION_CURSOR_BACK, ACTION_CURSOR_FWD, "cursor along the history", "history cursor"},
+    {ACTION_LEGEND, ACTION_NONE, "legends on / off", "legends on / off"},
     {ACTION_HELP, ACTION_NONE, "this help", "this help"},
     {ACTION_QUIT, ACTION_NONE, "quit", "quit"},
 };

@@ -196,9 +196,9 @@ void panel_misfit(struct canvas *c, const struct app *a, int x, int y, int w, in
 			trajectory(&p, a->run[i], sc.sx, sc.sy, app_run_role(a, i), run_style(a, i));
 	trajectory(&p, r, sc.sx, sc.sy, ROLE_TRAJECTORY, CANVAS_SOLID);
 	for (int i = 0; i < a->nruns; i++) {
-		const struct track *t = a->run[i]->tr;
+		const struct track_point *pt = app_view_point(a, i); /* the cursor's, or the current */
 		bool act = i == a->active;
-		plot_point(&p, t->cur.distance * sc.sx, t->cur.residual * sc.sy, run_glyph(a, i),
+		plot_point(&p, pt->distance * sc.sx, pt->residual * sc.sy, run_glyph(a, i),
 			   act ? ROLE_CURRENT : app_run_role(a, i));
 	}
 
@@ -277,6 +277,11 @@ void panel_loss(struct canvas *c, const struct app *a, int x, int y, int w, int 
 		}
 	}
 	const struct track *t = act->tr;
+	if (a->cursor >= 0) {
+		const struct track_point *cp = app_view_point(a, a->active);
+		plot_vmark(&p, (double)cp->step, ROLE_CURRENT, a->ascii ? "cursor" : "◆ cursor");
+		plot_point(&p, (double)cp->step, cp->loss, GLYPH_CURRENT, ROLE_CURRENT);
+	}
 	for (size_t k = 1; k < t->nmarks; k++)
 		plot_vmark(&p, (double)t->mark_step[k], ROLE_MARK,
 			   k + 1 == t->nmarks ? (a->ascii ? "eta" : "η") : NULL);

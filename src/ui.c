@@ -330,6 +330,10 @@ static int app_keycode(int ch)
 		return 127;
 	if (ch == KEY_ENTER)
 		return '\n';
+	if (ch == KEY_LEFT)
+		return APP_KEY_LEFT;
+	if (ch == KEY_RIGHT)
+		return APP_KEY_RIGHT;
 	if (ch < 0 || ch >= KEY_MIN)
 		return -1;
 	return ch;
@@ -455,15 +459,16 @@ static int loop(struct app *a, struct canvas *cv)
 				budget = frame;
 			/* --speed: steps accrue at a->speed per second, at most two frames' worth. */
 			long allowed = LONG_MAX;
-			if (a->speed > 0) {
-				tokens += (now - refill) * a->speed;
-				if (tokens > fmax(2, 2 * a->speed * frame))
-					tokens = fmax(2, 2 * a->speed * frame);
+			double speed = app_speed(a);
+			if (speed > 0) {
+				tokens += (now - refill) * speed;
+				if (tokens > fmax(2, 2 * speed * frame))
+					tokens = fmax(2, 2 * speed * frame);
 				allowed = (long)tokens;
 			}
 			refill = now;
 			long steps = app_advance(a, allowed, budget);
-			if (a->speed > 0)
+			if (speed > 0)
 				tokens -= (double)steps;
 			stalled = steps == 0 && !a->paused;
 			if (!stalled)

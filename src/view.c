@@ -117,6 +117,7 @@ static void panel_info(struct canvas *c, const struct app *a, int x, int y, int 
 	const struct run *r = app_active(a);
 	const struct theory *th = r->th;
 	const struct track *t = r->tr;
+	const struct track_point *pt = app_view_point(a, a->active); /* cursor or current */
 	const struct syms *s = view_syms(a);
 	const char *dot = a->ascii ? "*" : "·", *le = a->ascii ? "<=" : "≤";
 	char b1[32], b2[32], b3[32], b4[32];
@@ -160,19 +161,20 @@ static void panel_info(struct canvas *c, const struct app *a, int x, int y, int 
 		llist_brief(it, "2/%s0%s=%s (unstable above)", s->beta, s->sq, b1);
 		llist_break(&l);
 	}
-	it = llist_add(&l, 0, ROLE_TEXT, "misfit %s = %s r0", num(t->cur.residual, b1, sizeof b1),
-		       num(track_nresidual(t, t->cur.residual), b2, sizeof b2));
+	it = llist_add(&l, 0, ROLE_TEXT, "misfit %s = %s r0", num(pt->residual, b1, sizeof b1),
+		       num(track_nresidual(t, pt->residual), b2, sizeof b2));
 	llist_brief(it, "misfit %s", b1);
 	llist_add(&l, 3, ROLE_TEXT, "r0 %s", num(th->r0, b3, sizeof b3));
 	llist_break(&l);
-	llist_add(&l, 0, ROLE_TEXT, "path %s", num(t->cur.path, b1, sizeof b1));
-	it = llist_add(&l, 0, ROLE_TEXT, "distance %s", num(t->cur.distance, b2, sizeof b2));
+	llist_add(&l, 0, ROLE_TEXT, "path %s", num(pt->path, b1, sizeof b1));
+	it = llist_add(&l, 0, ROLE_TEXT, "distance %s", num(pt->distance, b2, sizeof b2));
 	llist_brief(it, "dist %s", b2);
-	llist_add(&l, 0, ROLE_TEXT, "directness %s", num(track_directness(t), b3, sizeof b3));
+	llist_add(&l, 0, ROLE_TEXT, "directness %s",
+		  num(pt->distance > 0 ? pt->path / pt->distance : NAN, b3, sizeof b3));
 	llist_break(&l);
 	if (th->have_star) {
 		it = llist_add(&l, 0, ROLE_TEXT, "distance/%s%s*-%s0%s %s", s->norm, s->theta, s->theta,
-			       s->norm, num(t->cur.distance / th->star_dist, b1, sizeof b1));
+			       s->norm, num(pt->distance / th->star_dist, b1, sizeof b1));
 		llist_brief(it, "ratio to %s* %s", s->theta, b1);
 		llist_add(&l, 2, ROLE_TEXT, "%s%s*-%s0%s=%s", s->norm, s->theta, s->theta, s->norm,
 			  num(th->star_dist, b2, sizeof b2));
@@ -186,9 +188,11 @@ static void panel_info(struct canvas *c, const struct app *a, int x, int y, int 
 			    s->norm);
 	}
 	llist_break(&l);
-	llist_add(&l, 0, ROLE_TEXT, "%s=%s", s->eta, num(r->eta, b1, sizeof b1));
+	if (a->cursor >= 0)
+		llist_add(&l, 0, ROLE_CURRENT, "at step %ld (cursor)", pt->step);
+	llist_add(&l, 0, ROLE_TEXT, "%s=%s", s->eta, num(pt->eta, b1, sizeof b1));
 	it = llist_add(&l, 0, unstable(r) ? ROLE_WARNING : ROLE_TEXT, "%s%s%s=%s%s", s->eta, dot,
-		       a->ascii ? "beta^2" : "β²", num(theory_eta_beta2(th, r->eta), b2, sizeof b2),
+		       a->ascii ? "beta^2" : "β²", num(theory_eta_beta2(th, pt->eta), b2, sizeof b2),
 		       unstable(r) ? " > 2: unstable" : "");
 	if (unstable(r))
 		llist_brief(it, "%s%s%s=%s>2", s->eta, dot, a->ascii ? "beta^2" : "β²", b2);
@@ -196,25 +200,28 @@ static void panel_info(struct canvas *c, const struct app *a, int x, int y, int 
 		       num(theory_eta_ratio(th, r->eta), b3, sizeof b3));
 	llist_brief(it, "%s/%s_th=%s", s->eta, s->eta, b3);
 	llist_break(&l);
+	double zeta = a->cursor >= 0 ? pt->zeta : th->zeta_hat;
 	if (th->no_guarantee)
 		it = llist_add(&l, 0, ROLE_WARNING, "no %s: %s = 0, no guarantee", s->zeta, s->alpha);
-	else if (isnan(th->zeta_hat))
+	else if (isnan(zeta))
 		it = llist_add(&l, 0, ROLE_TEXT, "%s not measured yet", s->zeta);
-	else if (!(th->zeta_hat > 0))
+	else if (!(zeta > 0))
 		it = llist_add(&l, 0, ROLE_WARNING, "%s=%s %s 0: no guarantee at this %s", s->zeta,
-			       num(th->zeta_hat, b1, sizeof b1), le, s->eta);
+			       num(zeta, b1, sizeof b1), le, s->eta);
 	else
-		it = llist_add(&l, 0, ROLE_TEXT, "%s=%s (Thm 9.3)", s->zeta, num(th->zeta_hat, b1, sizeof b1));
+		it = llist_add(&l, 0, ROLE_TEXT, "%s=%s (Thm 9.3)", s->zeta, num(zeta, b1, sizeof b1));
 	if (th->no_guarantee)
 		llist_brief(it, "no %s (%s=0)", s->zeta, s->alpha);
-	else if (isnan(th->zeta_hat))
+	else if (isnan(zeta))
 		llist_brief(it, "%s: not yet", s->zeta);
-	else if (!(th->zeta_hat > 0))
+	else if (!(zeta > 0))
 		llist_brief(it, "%s%s0: none", s->zeta, le);
 	else
 		llist_brief(it, "%s=%s", s->zeta, b1);
 	llist_add(&l, 3, ROLE_TEXT, "%s=%s", s->lambda, num(th->lambda_hat, b2, sizeof b2));
-	if (r->cfg.ocfg.kind == OPT_GD)
+	if (r->cfg.ocfg.kind == OPT_GD && a->cursor >= 0 && pt->outside >= 0)
+		it = llist_add(&l, 1, ROLE_TEXT, "outside %ld by then", pt->outside);
+	else if (r->cfg.ocfg.kind == OPT_GD)
 		it = llist_add(&l, 1, ROLE_TEXT, "outside %ld of %ld", th->outside, th->checked);
 	else
 		it = llist_add(&l, 1, ROLE_TEXT, "outside: gd only");
@@ -241,7 +248,7 @@ static void panel_info(struct canvas *c, const struct app *a, int x, int y, int 
 	double bound = theory_path_bound_thm21(th), bz = theory_path_bound_zeta(th);
 	if (isfinite(bound) && bound > 0 && w >= 24) {
 		bool sure = theory_thm22(th) == THM22_HOLDS; /* (2.5) needs Thm 2.2's condition */
-		double f = fmin(1, t->cur.path / bound);
+		double f = fmin(1, pt->path / bound);
 		char tail[32];
 		snprintf(tail, sizeof tail, " %3.0f%%%s", 100 * f, sure ? "" : " (not sure)");
 		int bw = w - layout_cells("path/bound ") - layout_cells(tail);
@@ -321,7 +328,6 @@ static void status_lines(struct canvas *c, const struct app *a, int y, int w)
 {
 	const struct run *r = app_active(a);
 	const struct theory *th = r->th;
-	const struct track *t = r->tr;
 	const struct syms *s = view_syms(a);
 	const char *sep = a->ascii ? " | " : " │ ";
 	char b1[32], b2[32], b3[32], tag[96], state[64], line[512];
@@ -335,7 +341,10 @@ static void status_lines(struct canvas *c, const struct app *a, int y, int w)
 	llist_init(&l);
 	it = llist_add(&l, 1, ROLE_STATUS, "%s", tag);
 	llist_brief(it, "model %s", r->m->ops->name);
-	llist_add(&l, 0, ROLE_STATUS, "step %ld", r->step);
+	if (a->cursor >= 0)
+		llist_add(&l, 0, ROLE_STATUS, "step %ld of %ld", app_view_point(a, a->active)->step, r->step);
+	else
+		llist_add(&l, 0, ROLE_STATUS, "step %ld", r->step);
 	if (!bad && !a->paused && a->steps_per_sec > 0) {
 		it = llist_add(&l, 0, ROLE_STATUS, "running %.0f%s/s",
 			       a->steps_per_sec >= 1e4 ? a->steps_per_sec / 1e3 : a->steps_per_sec,
@@ -385,7 +394,7 @@ static void status_lines(struct canvas *c, const struct app *a, int y, int w)
 	} else {
 		llist_add(&l, 2, ROLE_STATUS, "outside: gd only"); /* Thm 9.3 is about gradient descent */
 	}
-	llist_add(&l, 3, ROLE_STATUS, "misfit=%s", num(t->cur.residual, b1, sizeof b1));
+	llist_add(&l, 3, ROLE_STATUS, "misfit=%s", num(app_view_point(a, a->active)->residual, b1, sizeof b1));
 	llist_add(&l, 4, ROLE_STATUS, "%s=%s %s=%s", s->alpha, num(th->alpha_hat, b2, sizeof b2), s->beta,
 		  num(th->beta_hat, b3, sizeof b3));
 	llist_add(&l, 5, ROLE_STATUS, "r0=%s", num(th->r0, b1, sizeof b1));

@@ -129,6 +129,45 @@ static void test_help_then_q(void **state)
 	app_free(&a);
 }
 
+/* Issue 8: ←/→ move a cursor along the history; the runs pause, the view point is the
+ * history's, → past the end is live again; the adaptive pace stays within its bounds and
+ * gives fig1 several seconds to 1 % of r0. */
+static void test_cursor_and_pace(void **state)
+{
+	(void)state;
+	struct app a;
+	app_for(&a, "fig1");
+	a.speed_auto = true;
+	assert_true(app_speed(&a) == 10); /* nothing measured yet */
+	app_advance(&a, 40, 0);
+	double v = app_speed(&a);
+	assert_true(v >= 10 && v <= 20000);
+	/* fig1 reaches 1 % of r0 after ~80 steps: at this pace that takes seconds */
+	assert_true(82 / v >= 3 && 82 / v <= 12);
+	const struct run *r = app_active(&a);
+	long live = r->step;
+	app_key(&a, APP_KEY_LEFT);
+	assert_true(a.paused);
+	assert_true(a.cursor >= 0);
+	const struct track_point *pt = app_view_point(&a, a.active);
+	assert_true(pt->step < live);
+	long s1 = pt->step;
+	app_key(&a, APP_KEY_LEFT);
+	assert_true(app_view_point(&a, a.active)->step < s1);
+	char *msg = a.msg;
+	assert_non_null(strstr(msg, "cursor at step"));
+	for (int i = 0; i < 100; i++)
+		app_key(&a, APP_KEY_RIGHT);
+	assert_int_equal(a.cursor, -1);
+	assert_true(app_view_point(&a, a.active) == &app_active(&a)->tr->cur);
+	assert_int_equal(app_active(&a)->step, live); /* scrubbing never steps */
+	/* ] from the adaptive pace doubles the pace in force */
+	app_key(&a, ']');
+	assert_false(a.speed_auto);
+	assert_true(fabs(a.speed - 2 * round(v)) < 1e-9);
+	app_free(&a);
+}
+
 static void test_model_cycle_restarts(void **state)
 {
 	(void)state;
@@ -484,6 +523,7 @@ int main(void)
 	    cmocka_unit_test(test_eta_keys),
 	    cmocka_unit_test(test_eta_entry_rejects_junk),
 	    cmocka_unit_test(test_help_then_q),
+	    cmocka_unit_test(test_cursor_and_pace),
 	    cmocka_unit_test(test_model_cycle_restarts),
 	    cmocka_unit_test(test_optimizer_activation_width),
 	    cmocka_unit_test(test_restart_and_reseed),

@@ -23,6 +23,7 @@ struct opts {
 	bool ascii;
 	int fps;
 	double speed;        /* steps per second at most in the visualizer (0: unlimited) */
+	bool speed_auto;     /* no --speed: the adaptive pace (app_speed) */
 	int cols, rows;      /* --size for --snapshot */
 	bool paused;         /* --paused: the visualizer starts paused */
 	const char *export_dir; /* --export-dir: where x writes (NULL: the current directory) */
