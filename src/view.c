@@ -112,7 +112,7 @@ static bool unstable(const struct run *r)
  * 0 = what the lesson needs at 80×24 (misfit, path, distance, directness, the ratio to θ*
  * or the bound on it, η, η·β², ζ or why there is none), then the rest. */
 static void panel_info(struct canvas *c, const struct app *a, int x, int y, int w, int h,
-		       bool with_layers)
+		       bool with_layers, const struct panel_legend *away)
 {
 	const struct run *r = app_active(a);
 	const struct theory *th = r->th;
@@ -126,6 +126,18 @@ static void panel_info(struct canvas *c, const struct app *a, int x, int y, int 
 	canvas_erase(c, x, y, w, h);
 	llist_init(&l);
 
+	/* legends that found no empty corner in their plot: here, runs first */
+	for (int i = 0; away && i < away->n; i++) {
+		bool run = away->role[i] >= ROLE_GHOST1 || away->role[i] == ROLE_TRAJECTORY;
+		/* the runs' legend is what a fan or a fork is about: first; its brief form drops
+		 * the fan's multiple */
+		it = llist_add(&l, run ? 0 : 5, away->role[i], "%s%s", run ? "" : (a->ascii ? "-- " : "── "),
+			       away->text[i]);
+		char *par = run ? strstr(away->text[i], " (") : NULL, *end = par ? strchr(par, ')') : NULL;
+		if (par && end)
+			llist_brief(it, "%.*s%s", (int)(par - away->text[i]), away->text[i], end + 1);
+		llist_break(&l);
+	}
 	char ml[160];
 	model_line(r, ml, sizeof ml);
 	it = llist_add(&l, 3, ROLE_TITLE, "%s", ml);
@@ -449,17 +461,19 @@ void view_draw(struct canvas *c, const struct app *a)
 		return;
 	}
 	int body = h - 2;
+	static struct panel_legend away; /* big: not on the stack */
+	away.n = 0;
 	if (w >= 120 && h >= 36) {
 		int lw = w / 2, th = body / 2;
-		panel_misfit(c, a, 0, 0, lw, th);
-		panel_loss(c, a, lw + 1, 0, w - lw - 1, th);
-		panel_layers(c, a, 0, th, lw, body - th);
-		panel_info(c, a, lw + 2, th + 1, w - lw - 2, body - th - 1, true);
+		panel_misfit(c, a, 0, 0, lw, th, &away);
+		panel_loss(c, a, lw + 1, 0, w - lw - 1, th, &away);
+		panel_layers(c, a, 0, th, lw, body - th, &away);
+		panel_info(c, a, lw + 2, th + 1, w - lw - 2, body - th - 1, true, &away);
 	} else {
 		int lw = w * 56 / 100, th = body / 2;
-		panel_misfit(c, a, 0, 0, lw, body);
-		panel_loss(c, a, lw + 1, 0, w - lw - 1, th);
-		panel_info(c, a, lw + 2, th + 1, w - lw - 2, body - th - 1, true);
+		panel_misfit(c, a, 0, 0, lw, body, &away);
+		panel_loss(c, a, lw + 1, 0, w - lw - 1, th, &away);
+		panel_info(c, a, lw + 2, th + 1, w - lw - 2, body - th - 1, true, &away);
 	}
 	status_lines(c, a, h - 2, w);
 	if (a->help)

@@ -436,6 +436,44 @@ static void test_axes(void **state)
 	canvas_free(c);
 }
 
+/* Issue 8: plot_legend_auto never covers data: it takes the first empty corner (NE, NW, SE,
+ * SW; the region's fill does not count as data), and declines (-1, nothing drawn) when
+ * every corner holds data or the box would not fit whole. */
+static void test_legend_auto(void **state)
+{
+	(void)state;
+	struct canvas *c = canvas_new(40, 10, CANVAS_BRAILLE);
+	struct plot p;
+	plot_init(&p, c, 0, 0, 40, 10, PLOT_NO_AXES);
+	plot_set_x(&p, 0, 1, PLOT_LINEAR);
+	plot_set_y(&p, 0, 1, PLOT_LINEAR);
+	struct plot_legend_entry e[] = {{PLOT_LEGEND_LINE, ROLE_GREEN_LINE, CANVAS_SOLID, 0, "green"},
+					{PLOT_LEGEND_LINE, ROLE_RED_LINE, CANVAS_DASHED, 0, "red"}};
+	/* data in the NE corner: the legend goes NW */
+	plot_fill_between(&p, 0, 0, 1, 0, ROLE_REGION); /* region everywhere: not data */
+	canvas_set_fill_glyph(c, ROLE_REGION, 0xB7);
+	plot_point(&p, 0.97, 0.95, 'x', ROLE_TRAJECTORY);
+	assert_int_equal(plot_legend_auto(&p, e, 2), 0);
+	assert_int_equal(canvas_cell(c, 0, 0)->ch, 0x250C); /* ┌ at NW */
+	assert_int_equal(canvas_cell(c, 39, 0)->ch, 'x');   /* the data point stays */
+	/* data in every corner: declined, nothing drawn over it */
+	canvas_clear(c);
+	plot_init(&p, c, 0, 0, 40, 10, PLOT_NO_AXES);
+	double xs[] = {0.01, 0.99}, ys[] = {0.01, 0.99};
+	for (int i = 0; i < 2; i++)
+		for (int j = 0; j < 2; j++)
+			plot_point(&p, xs[i], ys[j], 'x', ROLE_TRAJECTORY);
+	assert_int_equal(plot_legend_auto(&p, e, 2), -1);
+	for (int y = 0; y < 10; y++)
+		for (int x = 0; x < 40; x++)
+			assert_true(canvas_cell(c, x, y)->ch == ' ' || canvas_cell(c, x, y)->ch == 'x');
+	/* too wide to fit whole: declined rather than cut */
+	canvas_clear(c);
+	plot_init(&p, c, 0, 0, 12, 10, PLOT_NO_AXES);
+	assert_int_equal(plot_legend_auto(&p, e, 2), -1);
+	canvas_free(c);
+}
+
 static void test_legend(void **state)
 {
 	(void)state;

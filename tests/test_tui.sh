@@ -139,7 +139,7 @@ else
 fi
 
 keys f
-fan_shown() { has 'η×¼' && has 'η×½' && has 'η×1' && has 'η×2' && has 'η×4'; }
+fan_shown() { has '(×¼)' && has '(×½)' && has '(×1)' && has '(×2)' && has '(×4)'; }
 if wait_until fan_shown; then
 	ok "f shows five runs in the legend"
 else

@@ -15,8 +15,21 @@ struct syms {
 };
 const struct syms *view_syms(const struct app *a);
 
-void panel_misfit(struct canvas *c, const struct app *a, int x, int y, int w, int h);
-void panel_loss(struct canvas *c, const struct app *a, int x, int y, int w, int h);
-void panel_layers(struct canvas *c, const struct app *a, int x, int y, int w, int h);
+/* Legend entries that no empty corner of their plot could hold (a legend never covers
+ * data): the view shows them beside the plots. */
+enum { PANEL_LEGEND_MAX = 24 };
+struct panel_legend {
+	int n;
+	char text[PANEL_LEGEND_MAX][160];
+	int role[PANEL_LEGEND_MAX];
+};
+
+/* Each draws into x, y, w, h; away (may be NULL) collects the legend entries not placed. */
+void panel_misfit(struct canvas *c, const struct app *a, int x, int y, int w, int h,
+		  struct panel_legend *away);
+void panel_loss(struct canvas *c, const struct app *a, int x, int y, int w, int h,
+		struct panel_legend *away);
+void panel_layers(struct canvas *c, const struct app *a, int x, int y, int w, int h,
+		  struct panel_legend *away);
 
 #endif
