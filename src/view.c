@@ -129,11 +129,12 @@ static void panel_info(struct canvas *c, const struct app *a, int x, int y, int 
 	/* legends that found no empty corner in their plot: here, runs first */
 	for (int i = 0; away && i < away->n; i++) {
 		bool run = away->role[i] >= ROLE_GHOST1 || away->role[i] == ROLE_TRAJECTORY;
+		if (!run)
+			continue; /* the lines' legend comes last */
 		/* the runs' legend is what a fan or a fork is about: first; its brief form drops
 		 * the fan's multiple */
-		it = llist_add(&l, run ? 0 : 5, away->role[i], "%s%s", run ? "" : (a->ascii ? "-- " : "── "),
-			       away->text[i]);
-		char *par = run ? strstr(away->text[i], " (") : NULL, *end = par ? strchr(par, ')') : NULL;
+		it = llist_add(&l, 0, away->role[i], "%s", away->text[i]);
+		const char *par = strstr(away->text[i], " ("), *end = par ? strchr(par, ')') : NULL;
 		if (par && end)
 			llist_brief(it, "%.*s%s", (int)(par - away->text[i]), away->text[i], end + 1);
 		llist_break(&l);
@@ -262,7 +263,7 @@ static void panel_info(struct canvas *c, const struct app *a, int x, int y, int 
 		bool sure = theory_thm22(th) == THM22_HOLDS; /* (2.5) needs Thm 2.2's condition */
 		double f = fmin(1, pt->path / bound);
 		char tail[32];
-		snprintf(tail, sizeof tail, " %3.0f%%%s", 100 * f, sure ? "" : " (not sure)");
+		snprintf(tail, sizeof tail, " %3.0f%%%s", 100 * f, sure ? "" : " (not guaranteed)");
 		int bw = w - layout_cells("path/bound ") - layout_cells(tail);
 		if (bw > 40)
 			bw = 40;
@@ -307,6 +308,12 @@ static void panel_info(struct canvas *c, const struct app *a, int x, int y, int 
 		       r->cfg.init == INIT_ZERO ? "zero" : r->cfg.init == INIT_FILE ? "file" : "random",
 		       r->cfg.seed);
 	llist_brief(it, "seed %lu", r->cfg.seed);
+	for (int i = 0; away && i < away->n; i++) {
+		if (away->role[i] >= ROLE_GHOST1 || away->role[i] == ROLE_TRAJECTORY)
+			continue;
+		llist_break(&l);
+		llist_add(&l, 5, away->role[i], "%s%s", a->ascii ? "-- " : "── ", away->text[i]);
+	}
 	layout_draw(c, x, y, w, h, &l, "  ", ROLE_TEXT);
 }
 
