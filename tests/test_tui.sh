@@ -437,6 +437,38 @@ for how in "TERM=xterm" "NO_COLOR=1"; do
 	wait_for "^EXIT$tag=" >/dev/null
 done
 
+# --- issue 8: --paused starts paused; --steps N pauses the view at N; ← moves a cursor
+# back along the history and the status line shows the step there; → past the end is live
+new_session 100 30
+start 60 --preset fig1 --seed 1 --paused
+if wait_until has 'step 0 │ paused' && wait_for 'paused: space runs'; then
+	ok "--paused: the view starts paused at step 0"
+else
+	not_ok "--paused: the view starts paused at step 0" "$(dump)"
+fi
+keys q
+wait_for '^EXIT60=' >/dev/null
+start 61 --preset fig1 --seed 1 --steps 30
+if wait_for 'stopped at step 30' && has 'step 30 │ paused'; then
+	ok "--steps 30: the view pauses at step 30 and says so"
+	keys Left Left
+	if wait_for 'step [0-9]* of 30 │' && wait_for 'cursor at step'; then
+		ok "← moves a cursor back along the history; the status line shows its step"
+	else
+		not_ok "← moves a cursor back along the history; the status line shows its step" "$(dump)"
+	fi
+	keys Right Right Right Right
+	if wait_for 'at the live point' && has 'step 30 │'; then
+		ok "→ past the end is live again"
+	else
+		not_ok "→ past the end is live again" "$(dump)"
+	fi
+else
+	not_ok "--steps 30: the view pauses at step 30 and says so" "$(dump)"
+fi
+keys q
+wait_for '^EXIT61=' >/dev/null
+
 # --- not a terminal --------------------------------------------------------------------
 run_gdpath $ARGS
 check "without a terminal: exit 1 and one line pointing at --batch" \

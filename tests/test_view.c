@@ -371,6 +371,14 @@ static void test_every_preset_fits(void **state)
 					 preset_at(i)->name, s);
 			free(s);
 		}
+		/* ASCII mode (--ascii, or outside UTF-8) at 80×24: the same items in words */
+		char *s = render(&a, 80, 24, CANVAS_ASCII);
+		static const char *const need[] = {"misfit ", "path ", "directness ", "eta=",
+						   "eta*beta^2=", "zeta", "outside", "step ", "? help"};
+		for (size_t j = 0; j < sizeof need / sizeof need[0]; j++)
+			if (strstr(s, need[j]) == NULL)
+				fail_msg("%s --ascii at 80x24 lacks '%s':\n%s", preset_at(i)->name, need[j], s);
+		free(s);
 		app_free(&a);
 	}
 }
