@@ -450,9 +450,10 @@ static void help_overlay(struct canvas *c, int w, int h)
 			continue;
 		char keys[32], line[160];
 		keymap_help_keys(&hl[i], keys, sizeof keys);
-		snprintf(line, sizeof line, "%-6s %s", keys, hl[i].text);
+		int pad = 6 - layout_cells(keys); /* in cells: "← →" is 3 wide, 7 bytes */
+		snprintf(line, sizeof line, "%s%*s %s", keys, pad > 0 ? pad : 0, "", hl[i].text);
 		if (layout_cells(line) > colw - 2)
-			snprintf(line, sizeof line, "%-6s %s", keys, hl[i].brief);
+			snprintf(line, sizeof line, "%s%*s %s", keys, pad > 0 ? pad : 0, "", hl[i].brief);
 		text_w(c, x0 + 2 + col * colw, y0 + 1 + row, colw - 2, ROLE_HELP, line);
 	}
 	text_w(c, x0 + 2, y0 + rows - 1, cols - 4, ROLE_HELP, "any key closes this help");

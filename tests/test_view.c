@@ -251,7 +251,7 @@ static void test_help_and_too_small(void **state)
 	for (size_t i = 0; i < nl; i++) {
 		char keys[32], line[160];
 		keymap_help_keys(&hl[i], keys, sizeof keys);
-		snprintf(line, sizeof line, "%-6s %s", keys, hl[i].text);
+		snprintf(line, sizeof line, "%s%*s %s", keys, 6 - layout_cells(keys), "", hl[i].text);
 		if (strstr(big, line) == NULL)
 			fail_msg("help overlay lacks '%s'", line);
 	}
@@ -272,8 +272,9 @@ static void test_help_and_too_small(void **state)
 	for (size_t i = 0; i < nl; i++) {
 		char keys[32], l1[160], l2[160];
 		keymap_help_keys(&hl[i], keys, sizeof keys);
-		snprintf(l1, sizeof l1, "%-6s %s", keys, hl[i].text);
-		snprintf(l2, sizeof l2, "%-6s %s", keys, hl[i].brief);
+		int pad = 6 - layout_cells(keys);
+		snprintf(l1, sizeof l1, "%s%*s %s", keys, pad, "", hl[i].text);
+		snprintf(l2, sizeof l2, "%s%*s %s", keys, pad, "", hl[i].brief);
 		if (!strstr(small, l1) && !strstr(small, l2))
 			fail_msg("help at 70x20 lacks '%s':\n%s", l2, small);
 	}
