@@ -372,6 +372,13 @@ static void test_every_preset_fits(void **state)
 					 preset_at(i)->name, s);
 			free(s);
 		}
+		/* marks that collide (θ* on r0/α in fig1-upper) keep both labels whole */
+		if (strcmp(preset_at(i)->name, "fig1-upper") == 0) {
+			char *m = render(&a, 80, 24, CANVAS_ASCII);
+			if (!strstr(m, "r0/alpha") || !strstr(m, "theta*") || !strstr(m, "r0/beta"))
+				fail_msg("fig1-upper: a mark's label is hidden:\n%s", m);
+			free(m);
+		}
 		/* ASCII mode (--ascii, or outside UTF-8) at 80×24: the same items in words */
 		char *s = render(&a, 80, 24, CANVAS_ASCII);
 		static const char *const need[] = {"misfit ", "path ", "directness ", "eta=",
