@@ -11,6 +11,7 @@
 #include "gdpath/batch.h"
 #include "gdpath/cli.h"
 #include "gdpath/snapshot.h"
+#include "gdpath/theme.h"
 #include "gdpath/ui.h"
 
 #ifdef HAVE_OPENBLAS
@@ -38,6 +39,17 @@ int main(int argc, char **argv)
 	}
 	if (rc > 0)
 		return EXIT_OK;
+	if (o.mode == MODE_BATCH && o.theme) {
+		/* --batch draws nothing, but a theme that cannot be loaded is the same usage
+		 * error everywhere (the visualizer and --snapshot check it in app_init) */
+		struct theme t;
+		char *why = NULL;
+		if (theme_load(o.theme, &t, &why) != 0) {
+			fprintf(stderr, "gdpath: theme: %s\n", why ? why : o.theme);
+			free(why);
+			return EXIT_USAGE;
+		}
+	}
 	switch (o.mode) {
 	case MODE_BATCH:
 		return batch_main(&o);

@@ -158,6 +158,7 @@ check "seed 0 is a seed of its own (not mt19937's 4357)" sh -c '! cmp -s "$0" "$
 # the config file alike (exit 2), and the same in the visualizer and --snapshot ---
 expect_fail "--theme nosuch: exit 2" 2 "unknown theme 'nosuch'" --theme nosuch
 expect_fail "--snapshot --theme nosuch: exit 2" 2 "unknown theme 'nosuch'" --snapshot --theme nosuch
+expect_fail "--batch --theme nosuch: exit 2" 2 "unknown theme 'nosuch'" --batch --theme nosuch
 printf 'trajectory = purpleish\n' >"$TMP/bad.theme"
 expect_fail "--theme with a malformed file: exit 2, file:line" 2 "bad.theme:1:" --theme "$TMP/bad.theme"
 mkdir -p "$TMP/xdgt/gdpath"
