@@ -65,7 +65,7 @@ static int app_build(struct app *a, int cols, int rows)
 	struct opts o;
 	memset(&o, 0, sizeof o);
 	run_cfg_default(&o.run);
-	o.steps = 0;
+	o.steps = -1;
 	o.every = 1;
 	o.fps = 30;
 	o.speed = 240;

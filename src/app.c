@@ -46,6 +46,42 @@ void app_message(struct app *a, bool warn, const char *fmt, ...)
 	a->msg_warn = warn;
 }
 
+void app_set_colours(struct app *a, int ncolours)
+{
+	a->colours = ncolours;
+	a->region_fill = ncolours < 256 || a->theme.style[ROLE_REGION].bg == COLOUR_DEFAULT;
+}
+
+double app_speed(const struct app *a)
+{
+	if (!a->speed_auto)
+		return a->speed;
+	const struct track *t = app_active(a)->tr;
+	double q = t->r0 > 0 ? t->cur.residual / t->r0 : NAN;
+	long tau = t->cur.step;
+	if (tau < 5 || !(q > 0) || !(q < 1))
+		return 10;
+	double rho = pow(q, 1.0 / (double)tau); /* misfit ratio per step so far */
+	double n1 = log(0.01) / log(rho);       /* steps to 1 % of r0 at that ratio */
+	double v = n1 / APP_PACE_SECONDS;
+	return !(v >= 10) ? 10 : v > 20000 ? 20000 : v;
+}
+
+const struct track_point *app_view_point(const struct app *a, int i)
+{
+	const struct track *t = a->run[i]->tr;
+	if (a->cursor < 0)
+		return &t->cur;
+	/* the cursor is a step of the active run; other runs show their point at that step */
+	const struct track *ta = app_active(a)->tr;
+	size_t c = (size_t)a->cursor < ta->len ? (size_t)a->cursor : ta->len - 1;
+	long step = ta->h[c].step;
+	size_t best = 0;
+	for (size_t j = 0; j < t->len && t->h[j].step <= step; j++)
+		best = j;
+	return t->cur.step <= step ? &t->cur : &t->h[best];
+}
+
 struct run *app_active(const struct app *a)
 {
 	return a->nruns ? a->run[a->active] : NULL;
@@ -73,6 +109,7 @@ static void drop_runs(struct app *a)
 	a->nruns = 0;
 	a->active = 0;
 	a->fan = a->forked = false;
+	a->cursor = -1;
 }
 
 /* Replace all runs by one built from the base configuration. On failure the old runs
@@ -104,19 +141,25 @@ int app_init(struct app *a, const struct opts *o, char **cause, int *status)
 	a->axis = AXIS_RAW;
 	a->speed = o->speed;
 	a->ascii = o->ascii;
+	a->paused = o->paused;
+	a->speed_auto = o->speed_auto;
+	a->cursor = -1;
+	a->legends = true;
+	a->stop_at = o->mode == MODE_TUI && o->steps >= 0 ? o->steps : -1;
 	theme_builtin("default", &a->theme);
 	if (o->theme) {
+		/* A theme named on the command line or in the config file that cannot be loaded
+		 * is a usage error (exit 2), whatever the reason: unknown name, bad file. */
 		char *why = NULL;
 		if (theme_load(o->theme, &a->theme, &why) != 0) {
-			app_message(a, true, "%s; using the default theme", why);
-			/* only the first line of a multi-line report fits the status line */
-			char *nl = strchr(a->msg, '\n');
-			if (nl)
-				*nl = '\0';
+			*cause = xasprintf("theme: %s", why ? why : o->theme);
 			free(why);
+			*status = EXIT_USAGE;
+			return -1;
 		}
 	}
 	snprintf(a->theme_name, sizeof a->theme_name, "%s", a->theme.name);
+	app_set_colours(a, 256);
 	if (o->sw.name) {
 		/* the phase presets: the sweep in the background, its trials shown one by one */
 		if ((a->phase = phase_live_new(o, &a->base.run, cause)) == NULL) {
@@ -131,6 +174,8 @@ int app_init(struct app *a, const struct opts *o, char **cause, int *status)
 	a->nruns = 1;
 	meta_reset(&a->meta[0]);
 	app_update_planes(a);
+	if (a->paused)
+		app_message(a, false, "paused: space runs, s steps");
 	return 0;
 }
 
@@ -277,8 +322,12 @@ static void after_step(struct app *a, int i)
 	} else if (r->blowup_step == r->step && a->phase == NULL) {
 		/* (a phase trial runs on to its own stop rule: misfit × 1000 or non-finite) */
 		m->halted = true;
-		app_message(a, true, "run %d blew up at step %ld (loss × 1000): paused; space goes on",
-			    i + 1, r->step);
+		if (a->nruns == 1)
+			app_message(a, true, "blew up at step %ld (loss × 1000): stopped; space goes on",
+				    r->step);
+		else
+			app_message(a, true, "run %d (η=%.3g) blew up at step %ld (loss × 1000): it stopped, "
+				    "the others run; space resumes it", i + 1, r->eta, r->step);
 	}
 	if (m->converged_step < 0 && r->tr->cur.residual <= CONVERGED * r->tr->r0)
 		m->converged_step = r->step;
@@ -300,6 +349,9 @@ long app_advance(struct app *a, long max_steps, double budget)
 		return 0;
 	double t0 = now();
 	long steps = 0;
+	long left = a->stop_at >= 0 ? a->stop_at - app_active(a)->step : -1;
+	if (left >= 0 && max_steps > left)
+		max_steps = left;
 	while (steps < max_steps) {
 		bool any = false;
 		for (int i = 0; i < a->nruns; i++) {
@@ -324,6 +376,8 @@ long app_advance(struct app *a, long max_steps, double budget)
 			break;
 	}
 phase_moved:;
+	if (steps > 0)
+		a->cursor = -1; /* the runs moved on: back to the live point */
 	/* Steps per wall-clock second over windows of half a second or more (so --speed's
 	 * pacing shows as it is); a pause starts a new window. */
 	double t1 = now();
@@ -346,6 +400,12 @@ phase_moved:;
 	for (int i = 0; i < a->nruns; i++)
 		run_update_extras(a->run[i]);
 	app_update_planes(a);
+	if (a->stop_at >= 0 && app_active(a)->step >= a->stop_at && !a->paused) {
+		/* --steps N: stop there once; space runs on */
+		a->paused = true;
+		app_message(a, false, "stopped at step %ld (--steps); space runs on", a->stop_at);
+		a->stop_at = -1;
+	}
 	/* (the phase presets: not while the sweep still fills the map, which must be drawn) */
 	if (!a->paused && all_done(a) && !(a->phase && !pool_wait(a->phase->pr->pool, 0))) {
 		a->paused = true;
@@ -369,7 +429,8 @@ static int set_eta(struct app *a, double eta)
 	a->meta[a->active].fan_factor = 0; /* no longer the fan's η × f */
 	a->base.run.eta = eta;
 	a->base.run.eta_theory = false;
-	app_message(a, false, "η = %.4g (η·β² = %.3g)", eta, theory_eta_beta2(r->th, eta));
+	double g = theory_eta_beta2(r->th, eta);
+	app_message(a, g > 2, "η = %.3g (η·β² = %.3g%s)", eta, g, g > 2 ? " > 2: unstable" : "");
 	return APP_REDRAW;
 }
 
@@ -395,7 +456,14 @@ static int switch_model(struct app *a, int dir)
 		*c = old;
 		return APP_REDRAW;
 	}
-	app_message(a, false, "switched to model %s", c->ops->name);
+	/* A file's data and θ0 belong to the model they were made for: say that they go. */
+	if (old.data_file || old.init == INIT_FILE)
+		app_message(a, true, "switched to model %s: generated data and random θ0 (%s%s%s no longer used)",
+			    c->ops->name, old.data_file ? "--data" : "",
+			    old.data_file && old.init == INIT_FILE ? ", " : "",
+			    old.init == INIT_FILE ? "--init" : "");
+	else
+		app_message(a, false, "switched to model %s", c->ops->name);
 	return APP_REDRAW | APP_RELAYOUT;
 }
 
@@ -485,19 +553,35 @@ static int restart_all(struct app *a)
 		a->meta[i].fan_factor = f;
 	}
 	a->paused = false;
+	a->cursor = -1;
 	app_message(a, false, "restarted: same data, same θ0");
 	return APP_REDRAW;
 }
 
+/* R: a new seed. Data from --data stay (a seed cannot redraw them) and the message says
+ * so; a θ0 from --init is replaced by a random one, and the message says that too. */
 static int reseed(struct app *a)
 {
 	struct run *r = app_active(a);
+	bool had_init = a->base.run.init == INIT_FILE;
 	a->base.run.seed = r->cfg.seed + 1;
-	if (a->base.run.init == INIT_FILE)
+	if (had_init)
 		a->base.run.init = INIT_RANDOM;
-	if (rebuild(a) != 0)
+	if (rebuild(a) != 0) {
+		if (had_init)
+			a->base.run.init = INIT_FILE;
 		return APP_REDRAW;
-	app_message(a, false, "seed %lu: new data and θ0", a->base.run.seed);
+	}
+	const char *df = a->base.run.data_file;
+	if (df && had_init)
+		app_message(a, true, "seed %lu: data from %s kept; random θ0 instead of --init",
+			    a->base.run.seed, df);
+	else if (df)
+		app_message(a, false, "seed %lu: data from %s kept; new θ0", a->base.run.seed, df);
+	else if (had_init)
+		app_message(a, true, "seed %lu: new data; random θ0 instead of --init", a->base.run.seed);
+	else
+		app_message(a, false, "seed %lu: new data and θ0", a->base.run.seed);
 	return APP_REDRAW;
 }
 
@@ -538,6 +622,7 @@ static int clear_ghosts(struct app *a)
 	a->nruns = 1;
 	a->active = 0;
 	a->fan = a->forked = false;
+	a->cursor = -1;
 	app_message(a, false, "ghosts cleared");
 	return APP_REDRAW;
 }
@@ -582,9 +667,10 @@ static int fan(struct app *a)
 	a->fan = true;
 	a->forked = false;
 	a->fan_base = eta;
+	a->cursor = -1;
 	a->fan_threshold = base->th->beta0 > 0 ? 2 / (base->th->beta0 * base->th->beta0) : NAN;
 	a->paused = false;
-	app_message(a, false, "fan: η × ¼ ½ 1 2 4 around %.4g; stability threshold 2/β0² = %.4g", eta,
+	app_message(a, false, "fan: η × ¼ ½ 1 2 4 around %.3g; stability threshold 2/β0² = %.3g", eta,
 		    a->fan_threshold);
 	return APP_REDRAW;
 }
@@ -633,6 +719,7 @@ static int next_preset(struct app *a)
 	return APP_REDRAW | APP_RELAYOUT;
 }
 
+/* The next theme that loads; one that does not is reported and skipped. */
 static int next_theme(struct app *a)
 {
 	char **names = theme_list();
@@ -645,38 +732,55 @@ static int next_theme(struct app *a)
 	}
 	while (i < n && strcmp(names[i], a->theme_name) != 0)
 		i++;
-	i = i < n ? (i + 1) % n : 0;
-	char *why = NULL;
-	struct theme t;
-	if (theme_load(names[i], &t, &why) != 0) {
-		char *nl = why ? strchr(why, '\n') : NULL;
-		if (nl)
-			*nl = '\0';
-		app_message(a, true, "%s; using the default theme", why ? why : names[i]);
-		free(why);
-	} else {
-		app_message(a, false, "theme %s", names[i]);
+	size_t start = i < n ? i : n - 1;
+	char skipped[160] = "";
+	for (size_t k = 1; k <= n; k++) {
+		size_t j = (start + k) % n;
+		char *why = NULL;
+		struct theme t;
+		if (theme_load(names[j], &t, &why) != 0) {
+			char *nl = why ? strchr(why, '\n') : NULL;
+			if (nl)
+				*nl = '\0';
+			if (!skipped[0])
+				snprintf(skipped, sizeof skipped, "%s", why ? why : names[j]);
+			free(why);
+			continue;
+		}
+		a->theme = t;
+		snprintf(a->theme_name, sizeof a->theme_name, "%s", names[j]);
+		app_set_colours(a, a->colours);
+		if (skipped[0])
+			app_message(a, true, "skipped a theme that does not load (%s); theme %s", skipped,
+				    names[j]);
+		else
+			app_message(a, false, "theme %s", names[j]);
+		theme_strv_free(names);
+		return APP_REDRAW | APP_THEME;
 	}
-	a->theme = t;
-	snprintf(a->theme_name, sizeof a->theme_name, "%s", names[i]);
+	app_message(a, true, "no theme loads (%s)", skipped);
 	theme_strv_free(names);
-	return APP_REDRAW | APP_THEME;
+	return APP_REDRAW;
 }
 
-/* Write one run's CSV to name atomically: a temporary file beside it, then rename. */
-static int export_one(struct run *r, const char *name, char **cause)
+/* Write one run's CSV to dir/name atomically: a temporary file beside it, then rename. */
+static int export_one(struct run *r, const char *dir, const char *name, char **cause)
 {
-	char tmp[PATH_MAX];
-	snprintf(tmp, sizeof tmp, ".%s.XXXXXX", name);
+	char path[PATH_MAX], tmp[PATH_MAX];
+	if (snprintf(path, sizeof path, "%s/%s", dir, name) >= (int)sizeof path ||
+	    snprintf(tmp, sizeof tmp, "%s/.%s.XXXXXX", dir, name) >= (int)sizeof tmp) {
+		*cause = xasprintf("%s: the path is too long", dir);
+		return -1;
+	}
 	int fd = mkstemp(tmp);
 	if (fd < 0) {
-		*cause = xasprintf("%s: %s", name, strerror(errno));
+		*cause = xasprintf("%s: %s", path, strerror(errno));
 		return -1;
 	}
 	mode_t um = umask(0);
 	umask(um);
 	if (fchmod(fd, 0666 & ~um) != 0) {
-		*cause = xasprintf("%s: %s", name, strerror(errno));
+		*cause = xasprintf("%s: %s", path, strerror(errno));
 		close(fd);
 		unlink(tmp);
 		return -1;
@@ -685,7 +789,7 @@ static int export_one(struct run *r, const char *name, char **cause)
 	if (f == NULL) {
 		close(fd);
 		unlink(tmp);
-		*cause = xasprintf("%s: %s", name, strerror(errno));
+		*cause = xasprintf("%s: %s", path, strerror(errno));
 		return -1;
 	}
 	batch_write_meta(f, r);
@@ -693,17 +797,24 @@ static int export_one(struct run *r, const char *name, char **cause)
 	batch_write_history(f, r);
 	int bad = fflush(f) != 0 || ferror(f);
 	bad |= fclose(f) != 0;
-	if (bad || rename(tmp, name) != 0) {
-		*cause = xasprintf("%s: %s", name, strerror(errno));
+	if (bad || rename(tmp, path) != 0) {
+		*cause = xasprintf("%s: %s", path, strerror(errno));
 		unlink(tmp);
 		return -1;
 	}
 	return 0;
 }
 
+/* x: every run's history as CSV in --export-dir (default: the current directory); the
+ * message gives the full path. */
 static int export_runs(struct app *a)
 {
-	char first[128] = "", last[128] = "";
+	char dir[PATH_MAX], first[PATH_MAX + 128] = "", last[128] = "";
+	const char *want = a->base.export_dir ? a->base.export_dir : ".";
+	if (realpath(want, dir) == NULL) {
+		app_message(a, true, "export failed: %s: %s", want, strerror(errno));
+		return APP_REDRAW;
+	}
 	for (int i = 0; i < a->nruns; i++) {
 		struct run *r = a->run[i];
 		char name[128];
@@ -714,13 +825,13 @@ static int export_runs(struct app *a)
 			snprintf(name, sizeof name, "gdpath-%s-s%lu-%ld-run%d.csv", r->m->ops->name,
 				 r->cfg.seed, r->step, i + 1);
 		char *cause = NULL;
-		if (export_one(r, name, &cause) != 0) {
+		if (export_one(r, dir, name, &cause) != 0) {
 			app_message(a, true, "export failed: %s", cause);
 			free(cause);
 			return APP_REDRAW;
 		}
 		if (i == 0)
-			snprintf(first, sizeof first, "%s", name);
+			snprintf(first, sizeof first, "%s/%s", strcmp(dir, "/") ? dir : "", name);
 		snprintf(last, sizeof last, "%s", name);
 	}
 	if (a->nruns == 1)
@@ -737,6 +848,30 @@ void app_update_planes(struct app *a)
 }
 
 static int do_action(struct app *a, enum action act);
+
+/* ←/→: a cursor along the active run's history (about 200 presses end to end); the runs
+ * pause, and the panels show the values at the cursor. Past the end: the live point. */
+static int move_cursor(struct app *a, bool fwd)
+{
+	const struct track *t = app_active(a)->tr;
+	long len = (long)t->len;
+	/* the last history point may be the current one */
+	long last = len > 0 && t->h[len - 1].step == t->cur.step ? len - 2 : len - 1;
+	long stride = len > 200 ? len / 200 : 1;
+	a->paused = true;
+	if (last < 0)
+		return APP_REDRAW;
+	if (!fwd)
+		a->cursor = a->cursor < 0 ? last : a->cursor - stride < 0 ? 0 : a->cursor - stride;
+	else if (a->cursor >= 0)
+		a->cursor = a->cursor + stride > last ? -1 : a->cursor + stride;
+	if (a->cursor >= 0)
+		app_message(a, false, "cursor at step %ld of %ld: ← → move, space runs on",
+			    t->h[a->cursor].step, t->cur.step);
+	else
+		app_message(a, false, "at the live point (step %ld)", t->cur.step);
+	return APP_REDRAW;
+}
 
 int app_action(struct app *a, enum action act)
 {
@@ -768,6 +903,9 @@ static int do_action(struct app *a, enum action act)
 		a->paused = true;
 		return APP_REDRAW;
 	case ACTION_FASTER:
+		if (a->speed_auto)
+			a->speed = round(app_speed(a)); /* from the pace in force */
+		a->speed_auto = false;
 		a->speed = a->speed <= 0 || a->speed >= 1e6 ? 0 : a->speed * 2;
 		if (a->speed > 0)
 			app_message(a, false, "at most %.0f steps per second", a->speed);
@@ -775,6 +913,9 @@ static int do_action(struct app *a, enum action act)
 			app_message(a, false, "as many steps per second as fit");
 		return APP_REDRAW;
 	case ACTION_SLOWER:
+		if (a->speed_auto)
+			a->speed = round(app_speed(a));
+		a->speed_auto = false;
 		a->speed = a->speed <= 0 ? 1e6 : a->speed / 2 < 1 ? 1 : a->speed / 2;
 		app_message(a, false, "at most %.0f steps per second", a->speed);
 		return APP_REDRAW;
@@ -851,6 +992,12 @@ static int do_action(struct app *a, enum action act)
 	case ACTION_HELP:
 		a->help = !a->help;
 		return APP_REDRAW;
+	case ACTION_CURSOR_BACK:
+	case ACTION_CURSOR_FWD:
+		return move_cursor(a, act == ACTION_CURSOR_FWD);
+	case ACTION_LEGEND:
+		a->legends = !a->legends;
+		return APP_REDRAW;
 	case ACTION_QUIT:
 		return APP_QUIT;
 	case ACTION_COUNT:
@@ -859,6 +1006,9 @@ static int do_action(struct app *a, enum action act)
 	return 0;
 }
 
+/* The exact-η entry keeps every character typed (a byte above ASCII shows as '?'), so
+ * that what is parsed is what the user sees: "1,5", "1/8" or "0x10" are rejected whole,
+ * never read as 15, 18 or 10. Enter accepts a positive finite number or "theory". */
 static int edit_key(struct app *a, int key)
 {
 	size_t len = strlen(a->edit);
@@ -868,19 +1018,23 @@ static int edit_key(struct app *a, int key)
 	} else if (key == '\n' || key == '\r') {
 		double v;
 		a->editing = false;
-		if (parse_double(a->edit, &v) != 0 || !(v > 0)) {
-			app_message(a, true, "'%s' is not a positive number: η unchanged", a->edit);
+		if (strcmp(a->edit, "theory") == 0)
+			return set_eta(a, app_active(a)->th->eta_theory);
+		if (parse_double(a->edit, &v) != 0 || !(v > 0) || !isfinite(v)) {
+			app_message(a, true, "'%s' is not a positive number (or 'theory'): η unchanged",
+				    a->edit);
 			return APP_REDRAW;
 		}
 		return set_eta(a, v);
 	} else if (key == 127 || key == 8) {
 		if (len > 0)
 			a->edit[len - 1] = '\0';
-	} else if (((key >= '0' && key <= '9') || key == '.' || key == 'e' || key == 'E' ||
-		    key == '-' || key == '+') &&
-		   len + 1 < sizeof a->edit) {
-		a->edit[len] = (char)key;
-		a->edit[len + 1] = '\0';
+	} else if (len + 1 < sizeof a->edit) {
+		if (key >= 0x20 && key < 0x7f)
+			a->edit[len++] = (char)key;
+		else if ((key >= 0xc0 && key < 0x110000) || (key >= 0 && key < 0x20) || key == 0x7f)
+			a->edit[len++] = '?'; /* control or non-ASCII: never a digit */
+		a->edit[len] = '\0';
 	}
 	return APP_REDRAW;
 }
@@ -919,7 +1073,7 @@ int app_key(struct app *a, int key)
 	if (a->editing)
 		return edit_key(a, key);
 	a->msg[0] = '\0';
-	if (a->help && key != 'q') {
+	if (a->help) { /* any key closes the help, q included */
 		a->help = false;
 		return APP_REDRAW;
 	}

@@ -105,15 +105,14 @@ void batch_write_header(FILE *out, const struct run *r)
 	fputc('\n', out);
 }
 
-/* One row from a track point and its per-layer arrays. The current point also carries
- * α, β (when the spectrum is from this step), ζ̂, λ̂, the outside count and the model's
- * quantities; history points leave those fields empty. */
+/* One row from a track point and its per-layer arrays: what was measured at that step
+ * (α, β where the spectrum was computed, ζ̂, λ̂, the outside count, the model's quantities
+ * where they were measured); the rest empty. The current point measures the model's
+ * quantities now. */
 static void write_row(FILE *out, struct run *r, const struct track_point *pt,
-		      const double *ldist, const double *lpath, int current)
+		      const double *ldist, const double *lpath, const double *x, int current)
 {
 	const struct track *t = r->tr;
-	const struct theory *th = r->th;
-	int spec = current && th->spec_step == pt->step;
 	fprintf(out, "%ld", pt->step);
 	field(out, pt->loss, 1);
 	field(out, pt->residual, 1);
@@ -122,37 +121,39 @@ static void write_row(FILE *out, struct run *r, const struct track_point *pt,
 	field(out, track_ndistance(t, pt->distance), t->theta0_norm > 0);
 	field(out, pt->path, 1);
 	field(out, pt->eta, 1);
-	field(out, th->alpha, spec);
-	field(out, th->beta, spec);
-	field(out, th->alpha_hat, 1);
-	field(out, th->beta_hat, 1);
+	field(out, pt->alpha, !isnan(pt->alpha));
+	field(out, pt->beta, !isnan(pt->beta));
+	field(out, pt->alpha_hat, !isnan(pt->alpha_hat));
+	field(out, pt->beta_hat, !isnan(pt->beta_hat));
 	for (size_t l = 0; l < t->nlayers; l++) {
 		field(out, ldist[l], 1);
 		field(out, track_layer_ndistance(t, l, ldist[l]), t->l0norm[l] > 0);
 		field(out, lpath[l], 1);
 	}
-	field(out, th->zeta_hat, current && !isnan(th->zeta_hat));
-	field(out, th->lambda_hat, current && !isnan(th->lambda_hat));
+	field(out, pt->zeta, !isnan(pt->zeta));
+	field(out, pt->lambda, !isnan(pt->lambda));
 	/* checked: steps where a theorem's guarantee applied (Thm 9.3 or 4.1), empty where no
 	 * such theorem covers the model and optimizer; outside: empty until a step was checked. */
-	bool checkable = th->method == THEORY_GD;
-	field(out, (double)th->checked, current && checkable);
-	field(out, (double)th->outside, current && checkable && th->checked > 0);
+	field(out, (double)pt->checked, pt->checked >= 0);
+	field(out, (double)pt->outside, pt->outside >= 0);
+	/* the plane's coordinates: of the current iterate only (the history keeps no θ) */
 	double pu = NAN, pv = NAN;
 	if (current)
 		proj_coords(r->pj, r->theta, r->theta0, &pu, &pv);
 	field(out, pu, current && !isnan(pu));
 	field(out, pv, current && !isnan(pv));
-	if (current && r->nextras)
+	if (current && r->nextras) {
 		run_update_extras(r);
+		x = r->extras;
+	}
 	for (size_t i = 0; i < r->nextras; i++)
-		field(out, r->extras[i], current);
+		field(out, x ? x[i] : NAN, x != NULL && !isnan(x[i]));
 	fputc('\n', out);
 }
 
 void batch_write_row(FILE *out, struct run *r)
 {
-	write_row(out, r, &r->tr->cur, r->tr->ldist, r->tr->lpath, 1);
+	write_row(out, r, &r->tr->cur, r->tr->ldist, r->tr->lpath, NULL, 1);
 }
 
 void batch_write_history(FILE *out, struct run *r)
@@ -161,8 +162,9 @@ void batch_write_history(FILE *out, struct run *r)
 	size_t nl = t->nlayers;
 	for (size_t i = 0; i < t->len; i++)
 		if (i == 0 || t->h[i].step != t->cur.step)
-			write_row(out, r, &t->h[i], t->h_ldist + i * nl, t->h_lpath + i * nl, 0);
-	write_row(out, r, &t->cur, t->ldist, t->lpath, 0);
+			write_row(out, r, &t->h[i], t->h_ldist + i * nl, t->h_lpath + i * nl,
+				  t->h_x + i * MODEL_MAX_EXTRAS, 0);
+	write_row(out, r, &t->cur, t->ldist, t->lpath, NULL, 1);
 }
 
 /* The plane of the parameter-space columns (proj.h) is the whole run's: u toward θ* where

@@ -33,6 +33,7 @@ struct canvas {
 	int clip_x0, clip_y0, clip_x1, clip_y1; /* clip in dots, inclusive; x1 < x0 if empty */
 	unsigned char prio[ROLE_COUNT];
 	char ascii_glyph[ROLE_COUNT];
+	uint32_t fill_glyph[ROLE_COUNT]; /* shown in empty cells of that background role */
 	/* dash continuation: where the last line ended and the pattern index there */
 	int last_valid, last_x, last_y, last_style;
 	long last_phase;
@@ -199,6 +200,17 @@ void canvas_set_priority(struct canvas *c, int role, int prio)
 int canvas_priority(const struct canvas *c, int role)
 {
 	return c ? c->prio[role_ok(role)] : 0;
+}
+
+void canvas_set_fill_glyph(struct canvas *c, int role, uint32_t ch)
+{
+	if (role < 0 || role >= ROLE_COUNT)
+		return;
+	if (c->mode == CANVAS_ASCII && ch >= 0x80)
+		ch = (unsigned char)canvas_ascii(ch);
+	if (c->fill_glyph[role] != ch)
+		c->dirty = 1;
+	c->fill_glyph[role] = ch;
 }
 
 void canvas_set_ascii_glyph(struct canvas *c, int role, char ch)
@@ -574,6 +586,7 @@ int canvas_clip_segment(double *x0, double *y0, double *x1, double *y1, double x
 	return !(o0 | o1);
 }
 
+/* Dash patterns in dots along the major axis: on/off runs (canvas.h). */
 static int pattern_on(enum canvas_style style, long k)
 {
 	switch (style) {
@@ -581,6 +594,12 @@ static int pattern_on(enum canvas_style style, long k)
 		return k % 6 < 4;
 	case CANVAS_DOTTED:
 		return k % 2 == 0;
+	case CANVAS_DASHDOT: /* ████··█·· */
+		return k % 9 < 4 || k % 9 == 6;
+	case CANVAS_LONGDASH: /* ████████··· */
+		return k % 11 < 8;
+	case CANVAS_SPARSE: /* █··· */
+		return k % 4 == 0;
 	default:
 		return 1;
 	}
@@ -588,7 +607,20 @@ static int pattern_on(enum canvas_style style, long k)
 
 static long pattern_period(enum canvas_style style)
 {
-	return style == CANVAS_DASHED ? 6 : style == CANVAS_DOTTED ? 2 : 1;
+	switch (style) {
+	case CANVAS_DASHED:
+		return 6;
+	case CANVAS_DOTTED:
+		return 2;
+	case CANVAS_DASHDOT:
+		return 9;
+	case CANVAS_LONGDASH:
+		return 11;
+	case CANVAS_SPARSE:
+		return 4;
+	default:
+		return 1;
+	}
 }
 
 void canvas_line(struct canvas *c, double x0, double y0, double x1, double y1, int role,
@@ -668,6 +700,10 @@ static void compose(struct canvas *c)
 			else
 				o->ch = (unsigned char)ascii_block[l->dots & 15];
 			o->fg = l->dot_fg;
+			o->attr = 0;
+		} else if (c->fill_glyph[l->bg]) {
+			o->ch = c->fill_glyph[l->bg];
+			o->fg = l->bg;
 			o->attr = 0;
 		} else {
 			o->ch = ' ';

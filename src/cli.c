@@ -61,6 +61,8 @@ enum {
 	OPT_RECORD,
 	OPT_REPLAY,
 	OPT_CAST,
+	OPT_PAUSED,
+	OPT_EXPORT_DIR,
 };
 
 static const struct option longopts[] = {
@@ -96,6 +98,8 @@ static const struct option longopts[] = {
     {"theme", required_argument, NULL, OPT_THEME},
     {"ascii", no_argument, NULL, OPT_ASCII},
     {"fps", required_argument, NULL, OPT_FPS},
+    {"paused", no_argument, NULL, OPT_PAUSED},
+    {"export-dir", required_argument, NULL, OPT_EXPORT_DIR},
     {"speed", required_argument, NULL, OPT_SPEED},
     {"list", required_argument, NULL, OPT_LIST},
     {"sweep", required_argument, NULL, OPT_SWEEP},
@@ -170,7 +174,8 @@ void cli_usage(FILE *out)
 	      "\n"
 	      "Output:\n"
 	      "      --batch             no screen: CSV on stdout (or -o FILE)\n"
-	      "      --steps N           steps for --batch and --snapshot (default 1000)\n"
+	      "      --steps N           steps to run (--batch, --snapshot: default 1000; the\n"
+	      "                          visualizer pauses there)\n"
 	      "      --every N           --batch: a row every N steps (default 1)\n"
 	      "  -o, --output FILE       --batch: write the CSV to FILE\n"
 	      "      --snapshot          print the screen after --steps as text\n"
@@ -178,8 +183,12 @@ void cli_usage(FILE *out)
 	      "      --theme NAME|FILE   default, light, mono, cvd, projector, or a file\n"
 	      "      --ascii             ASCII plots instead of braille\n"
 	      "      --fps N             redraws per second at most (default 30)\n"
-	      "      --speed N           optimizer steps per second at most (default 60; 0: as\n"
+	      "      --speed N           optimizer steps per second at most (default: a pace at\n"
+	      "                          which the misfit reaches 1%% of r0 in about 6 s; 0: as\n"
 	      "                          many as fit in each frame)\n"
+	      "      --paused            start the visualizer paused (space runs)\n"
+	      "      --export-dir DIR    where x writes its CSV files (default: the current\n"
+	      "                          directory)\n"
 	      "      --list WHAT         models, optimizers, activations, presets, overlays,\n"
 	      "                          themes, sweeps\n"
 	      "\n"
@@ -350,6 +359,7 @@ static void opts_default(struct opts *o)
 	o->every = 1;
 	o->fps = 30;
 	o->speed = 60;
+	o->speed_auto = true;
 	o->cols = 100;
 	o->rows = 30;
 	o->preset = NULL;
@@ -494,7 +504,18 @@ static int handle(int c, const char *arg, struct opts *o, char **cause)
 	case OPT_ASCII:
 		o->ascii = true;
 		return 0;
+	case OPT_PAUSED:
+		o->paused = true;
+		return 0;
+	case OPT_EXPORT_DIR:
+		if (arg[0] == '\0') {
+			*cause = xstrdup("--export-dir: an empty directory name");
+			return -1;
+		}
+		o->export_dir = arg;
+		return 0;
 	case OPT_SPEED:
+		o->speed_auto = false;
 		return want_double(c, arg, 0, 1e9, false, &o->speed, cause);
 	case OPT_FPS:
 		if (want_long(c, arg, 1, 1000, &l, cause) != 0)
@@ -789,7 +810,8 @@ int cli_parse(int argc, char **argv, struct opts *o, char **cause)
 	}
 	if (validate(o, cause) != 0)
 		return -1;
-	if (o->steps < 0)
+	/* The visualizer runs on unless --steps was given (then it pauses there). */
+	if (o->steps < 0 && o->mode != MODE_TUI)
 		o->steps = 1000;
 	return 0;
 }

@@ -14,6 +14,7 @@
 #include "gdpath/replay.h"
 #include "gdpath/snapshot.h"
 #include "gdpath/sweep.h"
+#include "gdpath/theme.h"
 #include "gdpath/ui.h"
 #include "gdpath/util.h"
 
@@ -49,6 +50,17 @@ int main(int argc, char **argv)
 	}
 	if (rc > 0)
 		return EXIT_OK;
+	if (o.mode == MODE_BATCH && o.theme) {
+		/* --batch draws nothing, but a theme that cannot be loaded is the same usage
+		 * error everywhere (the visualizer and --snapshot check it in app_init) */
+		struct theme t;
+		char *why = NULL;
+		if (theme_load(o.theme, &t, &why) != 0) {
+			fprintf(stderr, "gdpath: theme: %s\n", why ? why : o.theme);
+			free(why);
+			return EXIT_USAGE;
+		}
+	}
 	if (o.record || o.replay || o.cast) {
 		rc = o.mode == MODE_SNAPSHOT ? session_snapshot(&o, argc - 1, args)
 					     : session_tui(&o, argc - 1, args);

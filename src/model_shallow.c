@@ -323,6 +323,11 @@ static double shallow_theory_eta(struct model *m, const double *theta0)
 {
 	(void)theta0;
 	struct shallow *s = m->priv;
+	/* Both theorems fix the output layer v; with --train-output they do not apply (and
+	 * their η, made for J's W part, is far past 2/β² once v trains): NAN gives the
+	 * general 1/(2β0²) of Thm 2.2. */
+	if (s->train_v)
+		return NAN;
 	double yx = s->ynorm * s->ynorm * s->xnorm * s->xnorm, n = (double)s->n;
 	if (!(yx > 0))
 		return NAN;

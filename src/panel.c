@@ -16,7 +16,43 @@
 #include "gdpath/track.h"
 
 #define GLYPH_CURRENT 0x25CF /* ● */
-#define GLYPH_GHOST 0x25CB   /* ○ */
+
+/* Runs and layers stay apart without colour: each ghost has its own dash pattern and end
+ * glyph, each layer its own dash pattern (the live run and layer 1 are solid). */
+static const enum canvas_style ghost_styles[8] = {CANVAS_DASHED,   CANVAS_DOTTED, CANVAS_DASHDOT,
+						  CANVAS_LONGDASH, CANVAS_SPARSE, CANVAS_DASHED,
+						  CANVAS_DOTTED,   CANVAS_DASHDOT};
+static const uint32_t ghost_glyphs[8] = {0x25CB, 0x25A1, 0x25B3, 0x25C7,
+					 0x25BD, 0x25C1, 0x25B7, 0x2606}; /* ○□△◇▽◁▷☆ */
+static const char ghost_ascii[8] = {'o', 'x', '*', '%', '&', '$', '=', '~'};
+static const enum canvas_style layer_styles[8] = {CANVAS_SOLID,	  CANVAS_DASHED, CANVAS_DOTTED,
+						  CANVAS_DASHDOT,  CANVAS_LONGDASH, CANVAS_SPARSE,
+						  CANVAS_DASHED,   CANVAS_DOTTED};
+
+static int view_cells(const char *s)
+{
+	int n = 0;
+	for (const unsigned char *q = (const unsigned char *)s; *q; q++)
+		n += (*q & 0xC0) != 0x80;
+	return n;
+}
+
+static int ghost_index(const struct app *a, int i)
+{
+	return (i < a->active ? i : i - 1) % 8;
+}
+
+static enum canvas_style run_style(const struct app *a, int i)
+{
+	return i == a->active ? CANVAS_SOLID : ghost_styles[ghost_index(a, i)];
+}
+
+static uint32_t run_glyph(const struct app *a, int i)
+{
+	if (i == a->active)
+		return GLYPH_CURRENT;
+	return a->ascii ? (uint32_t)ghost_ascii[ghost_index(a, i)] : ghost_glyphs[ghost_index(a, i)];
+}
 
 static const struct syms utf8_syms = {"η", "α", "β", "ζ", "λ", "θ", "Δ", "‖", "", "×", "²"};
 static const struct syms ascii_syms = {"eta", "alpha", "beta", "zeta", "lambda", "theta", "Delta", "|", "", "x", "^2"};
@@ -73,33 +109,46 @@ static double max_distance(const struct app *a)
 	return m;
 }
 
-static void trajectory(struct plot *p, const struct run *r, double sx, double sy, int role)
+static void trajectory(struct plot *p, const struct run *r, double sx, double sy, int role,
+		       enum canvas_style st)
 {
 	const struct track *t = r->tr;
 	plot_pen_up(p);
 	for (size_t j = 0; j < t->len; j++)
-		plot_pen_to(p, t->h[j].distance * sx, t->h[j].residual * sy, role, CANVAS_SOLID);
-	plot_pen_to(p, t->cur.distance * sx, t->cur.residual * sy, role, CANVAS_SOLID);
+		plot_pen_to(p, t->h[j].distance * sx, t->h[j].residual * sy, role, st);
+	plot_pen_to(p, t->cur.distance * sx, t->cur.residual * sy, role, st);
 }
 
-/* A legend line per run when several are shown: η multiple or run number, and fate. */
+/* Whether the runs shown differ in their optimizer (then each legend entry names it). */
+static bool optimizers_differ(const struct app *a)
+{
+	for (int i = 1; i < a->nruns; i++)
+		if (a->run[i]->cfg.ocfg.kind != a->run[0]->cfg.ocfg.kind)
+			return true;
+	return false;
+}
+
+/* A legend entry per run: its end glyph, its actual η (3 significant digits, as
+ * everywhere), the fan's multiple, its optimizer when the runs differ in it, and its state:
+ * running, paused, converged at step N, diverged at step N. */
 static void run_label(const struct app *a, int i, char *buf, size_t len)
 {
 	const struct run *r = a->run[i];
 	const struct syms *s = view_syms(a);
 	const struct app_run *m = &a->meta[i];
-	char who[32], fate[48];
-	static const char *const frac[] = {"¼", "½"};
+	char who[64], fate[48], g[8];
+	int o = snprintf(who, sizeof who, "%s=%.3g", s->eta, r->eta);
 	if (m->fan_factor > 0) {
-		if (m->fan_factor < 1 && !a->ascii)
-			snprintf(who, sizeof who, "%s×%s", s->eta, frac[m->fan_factor < 0.3 ? 0 : 1]);
-		else if (m->fan_factor < 1)
-			snprintf(who, sizeof who, "etax%s", m->fan_factor < 0.3 ? "1/4" : "1/2");
+		static const char *const frac[] = {"¼", "½"};
+		if (m->fan_factor < 1)
+			o += snprintf(who + o, sizeof who - (size_t)o, " (%s%s)", s->times,
+				      a->ascii ? (m->fan_factor < 0.3 ? "1/4" : "1/2")
+					       : frac[m->fan_factor < 0.3 ? 0 : 1]);
 		else
-			snprintf(who, sizeof who, "%s%s%g", s->eta, a->ascii ? "x" : "×", m->fan_factor);
-	} else {
-		snprintf(who, sizeof who, "run %d %s=%.3g", i + 1, s->eta, r->eta);
+			o += snprintf(who + o, sizeof who - (size_t)o, " (%s%g)", s->times, m->fan_factor);
 	}
+	if (optimizers_differ(a))
+		snprintf(who + o, sizeof who - (size_t)o, " %s", optim_name(r->cfg.ocfg.kind));
 	if (r->status == RUN_DIVERGED)
 		snprintf(fate, sizeof fate, "diverged at step %ld", r->status_step);
 	else if (r->status == RUN_FAILED)
@@ -108,10 +157,13 @@ static void run_label(const struct app *a, int i, char *buf, size_t len)
 		snprintf(fate, sizeof fate, "diverged at step %ld", r->blowup_step);
 	else if (m->converged_step >= 0)
 		snprintf(fate, sizeof fate, "converged at step %ld", m->converged_step);
+	else if (a->paused)
+		snprintf(fate, sizeof fate, "paused at step %ld", r->step);
 	else
 		snprintf(fate, sizeof fate, "running");
 	bool unstable = a->fan && isfinite(a->fan_threshold) && r->eta > a->fan_threshold;
-	snprintf(buf, len, "%s%s %s", who, unstable ? (a->ascii ? " >2/beta0^2" : " >2/β0²") : "",
+	g[canvas_utf8_encode(run_glyph(a, i), g)] = '\0';
+	snprintf(buf, len, "%s %s%s %s", g, who, unstable ? (a->ascii ? " >2/beta0^2" : " >2/β0²") : "",
 		 fate);
 }
 
@@ -122,7 +174,22 @@ static bool show_zeta(const struct theory *th)
 	return th->verdict == TV_THM93 && th->zeta_hat > 0 && th->zeta_hat < th->alpha_hat * 0.999;
 }
 
-void panel_misfit(struct canvas *c, const struct app *a, int x, int y, int w, int h)
+/* Entries no corner of their plot had room for go to `away` (shown beside the plots). */
+static void legend_or_away(struct plot *p, const struct plot_legend_entry *e, int n,
+			   struct panel_legend *away, bool shown)
+{
+	if (n <= 0 || !shown)
+		return;
+	if (plot_legend_auto(p, e, n) == 0 || away == NULL)
+		return;
+	for (int i = 0; i < n && away->n < PANEL_LEGEND_MAX; i++) {
+		snprintf(away->text[away->n], sizeof away->text[away->n], "%s", e[i].text);
+		away->role[away->n++] = e[i].role;
+	}
+}
+
+void panel_misfit(struct canvas *c, const struct app *a, int x, int y, int w, int h,
+		  struct panel_legend *away)
 {
 	const struct run *r = app_active(a);
 	const struct theory *th = r->th;
@@ -153,6 +220,7 @@ void panel_misfit(struct canvas *c, const struct app *a, int x, int y, int w, in
 	 * line only where Thm 9.3's conditions hold at this η; the red line (2.15) holds for
 	 * every θ, so every optimizer gets it. */
 	bool gd = th->method == THEORY_GD, zeta = show_zeta(th);
+	int label_rows = a->bounds ? 1 : 0;
 	if (a->bounds) {
 		if (gd && th->alpha_hat > 0)
 			plot_fill_between(&p, a0, -th->beta_hat * k, a0, -th->alpha_hat * k, ROLE_REGION);
@@ -161,38 +229,49 @@ void panel_misfit(struct canvas *c, const struct app *a, int x, int y, int w, in
 		plot_line_ab(&p, a0, -th->beta_hat * k, ROLE_RED_LINE, CANVAS_DASHED);
 		if (gd && th->alpha_hat > 0)
 			plot_line_ab(&p, a0, -th->alpha_hat * k, ROLE_GREEN_LINE, CANVAS_SOLID);
-		char lb[32];
+		/* The marks' labels on the top row; θ*'s goes one row down when it would
+		 * run into r0/β's or r0/α's (θ* is often just past r0/β). */
+		char lb[32], la[32];
+		const char *ls = a->ascii ? "theta*" : "θ*";
 		snprintf(lb, sizeof lb, "r0/%s", s->beta);
-		if (isfinite(dmin))
+		snprintf(la, sizeof la, "r0/%s", s->alpha);
+		int xb = isfinite(dmin) ? plot_vmark_label_x(&p, dmin * sc.sx, lb) : -1;
+		int xa = isfinite(dmax) ? plot_vmark_label_x(&p, dmax * sc.sx, la) : -1;
+		if (xb >= 0)
 			plot_vmark(&p, dmin * sc.sx, ROLE_MARK, lb);
-		snprintf(lb, sizeof lb, "r0/%s", s->alpha);
-		if (gd && isfinite(dmax))
-			plot_vmark(&p, dmax * sc.sx, ROLE_MARK, lb);
-		if (th->have_star)
-			plot_vmark(&p, th->star_dist * sc.sx, ROLE_MARK, a->ascii ? "theta*" : "θ*");
+		if (gd && xa >= 0)
+			plot_vmark(&p, dmax * sc.sx, ROLE_MARK, la);
+		if (th->have_star) {
+			int xs = plot_vmark_label_x(&p, th->star_dist * sc.sx, ls);
+			int ns = view_cells(ls);
+			bool hit = (xb >= 0 && xs < xb + view_cells(lb) + 1 && xb < xs + ns + 1) ||
+				   (xa >= 0 && xs < xa + view_cells(la) + 1 && xa < xs + ns + 1);
+			label_rows = hit ? 2 : 1;
+			plot_vmark_row(&p, th->star_dist * sc.sx, ROLE_MARK, ls, hit ? 1 : 0);
+		}
 	}
 	for (int i = 0; i < a->nruns; i++)
 		if (i != a->active && run_visible(a->run[i]))
-			trajectory(&p, a->run[i], sc.sx, sc.sy, app_run_role(a, i));
-	trajectory(&p, r, sc.sx, sc.sy, ROLE_TRAJECTORY);
+			trajectory(&p, a->run[i], sc.sx, sc.sy, app_run_role(a, i), run_style(a, i));
+	trajectory(&p, r, sc.sx, sc.sy, ROLE_TRAJECTORY, CANVAS_SOLID);
 	for (int i = 0; i < a->nruns; i++) {
-		const struct track *t = a->run[i]->tr;
+		const struct track_point *pt = app_view_point(a, i); /* the cursor's, or the current */
 		bool act = i == a->active;
-		plot_point(&p, t->cur.distance * sc.sx, t->cur.residual * sc.sy,
-			   act ? GLYPH_CURRENT : GLYPH_GHOST, act ? ROLE_CURRENT : app_run_role(a, i));
+		plot_point(&p, pt->distance * sc.sx, pt->residual * sc.sy, run_glyph(a, i),
+			   act ? ROLE_CURRENT : app_run_role(a, i));
 	}
 
 	/* Legend: the runs when there are several, else what the lines mean. */
 	struct plot_legend_entry e[APP_MAX_RUNS + 1];
-	char text[APP_MAX_RUNS][96];
+	char text[APP_MAX_RUNS][160];
 	int n = 0;
 	if (a->nruns > 1) {
 		for (int i = 0; i < a->nruns; i++) {
 			run_label(a, i, text[i], sizeof text[i]);
 			e[n++] = (struct plot_legend_entry){PLOT_LEGEND_LINE, app_run_role(a, i),
-							     CANVAS_SOLID, 0, text[i]};
+							     run_style(a, i), 0, text[i]};
 		}
-	} else if (a->bounds && p.aw >= 36 && p.ah >= 10) {
+	} else if (a->bounds) {
 		static char g[48], rr[48], z[48];
 		snprintf(g, sizeof g, "r0 - %s%s d  %s", s->alpha, s->hat, theory_overlay(OV_GREEN)->legend);
 		snprintf(rr, sizeof rr, "r0 - %s%s d  %s", s->beta, s->hat, theory_overlay(OV_RED)->legend);
@@ -206,17 +285,16 @@ void panel_misfit(struct canvas *c, const struct app *a, int x, int y, int w, in
 		e[n++] = (struct plot_legend_entry){PLOT_LEGEND_MARKER, ROLE_CURRENT, 0, GLYPH_CURRENT,
 						     "current"};
 	}
-	/* Above the green line, far from θ0, is where converging iterates never go: the
-	 * legend's corner. */
-	if (n > 0) {
-		struct plot below = p; /* the top row keeps the marks' labels */
-		below.ay++;
-		below.ah--;
-		plot_legend(&below, e, n, PLOT_NE);
-	}
+	/* In an empty corner (above the green line, far from θ0, is where converging iterates
+	 * never go), below the marks' labels; else beside the plots. */
+	struct plot below = p;
+	below.ay += label_rows;
+	below.ah -= label_rows;
+	legend_or_away(&below, e, n, away, a->legends);
 }
 
-void panel_loss(struct canvas *c, const struct app *a, int x, int y, int w, int h)
+void panel_loss(struct canvas *c, const struct app *a, int x, int y, int w, int h,
+		struct panel_legend *away)
 {
 	const struct run *act = app_active(a);
 	struct plot p;
@@ -267,9 +345,15 @@ void panel_loss(struct canvas *c, const struct app *a, int x, int y, int w, int 
 							theory_envelope_source(kind)};
 	}
 	const struct track *t = act->tr;
+	if (a->cursor >= 0) {
+		const struct track_point *cp = app_view_point(a, a->active);
+		plot_vmark(&p, (double)cp->step, ROLE_CURRENT, a->ascii ? "cursor" : "◆ cursor");
+		plot_point(&p, (double)cp->step, cp->loss, GLYPH_CURRENT, ROLE_CURRENT);
+	}
 	for (size_t k = 1; k < t->nmarks; k++)
 		plot_vmark(&p, (double)t->mark_step[k], ROLE_MARK,
 			   k + 1 == t->nmarks ? (a->ascii ? "eta" : "η") : NULL);
+	bool labelled = false;
 	for (int i = 0; i < a->nruns; i++) {
 		int idx = i == a->nruns - 1 ? a->active : (i >= a->active ? i + 1 : i);
 		const struct run *r = a->run[idx];
@@ -277,19 +361,21 @@ void panel_loss(struct canvas *c, const struct app *a, int x, int y, int w, int 
 		int role = app_run_role(a, idx);
 		plot_pen_up(&p);
 		for (size_t j = 0; j < rt->len; j++)
-			plot_pen_to(&p, (double)rt->h[j].step, rt->h[j].loss, role, CANVAS_SOLID);
-		plot_pen_to(&p, (double)rt->cur.step, rt->cur.loss, role, CANVAS_SOLID);
-		if (r->status == RUN_DIVERGED)
-			plot_vmark(&p, (double)r->status_step, ROLE_WARNING, "diverged");
-		else if (a->meta[idx].halted)
-			plot_vmark(&p, (double)r->blowup_step, ROLE_WARNING, "diverged");
+			plot_pen_to(&p, (double)rt->h[j].step, rt->h[j].loss, role, run_style(a, idx));
+		plot_pen_to(&p, (double)rt->cur.step, rt->cur.loss, role, run_style(a, idx));
+		/* one "diverged" label: several side by side would run into each other */
+		if (r->status == RUN_DIVERGED || a->meta[idx].halted) {
+			plot_vmark(&p, (double)(r->status == RUN_DIVERGED ? r->status_step : r->blowup_step),
+				   ROLE_WARNING, labelled ? NULL : "diverged");
+			labelled = true;
+		}
 	}
-	/* Every envelope names its source. */
-	if (nle > 0 && p.aw >= 30 && p.ah >= nle + 4)
-		plot_legend(&p, le, nle, PLOT_NE);
+	/* Every envelope names its source, in an empty corner (else beside the plots). */
+	legend_or_away(&p, le, nle, away, a->legends);
 }
 
-void panel_layers(struct canvas *c, const struct app *a, int x, int y, int w, int h)
+void panel_layers(struct canvas *c, const struct app *a, int x, int y, int w, int h,
+		  struct panel_legend *away)
 {
 	const struct run *r = app_active(a);
 	const struct track *t = r->tr;
@@ -319,15 +405,16 @@ void panel_layers(struct canvas *c, const struct app *a, int x, int y, int w, in
 		plot_pen_up(&p);
 		for (size_t j = 0; j < t->len; j++)
 			plot_pen_to(&p, t->h[j].residual / t->r0, t->h_ldist[j * nl + l] / t->l0norm[l],
-				    role, CANVAS_SOLID);
-		plot_pen_to(&p, t->cur.residual / t->r0, t->ldist[l] / t->l0norm[l], role, CANVAS_SOLID);
-		e[n++] = (struct plot_legend_entry){PLOT_LEGEND_LINE, role, CANVAS_SOLID, 0,
+				    role, layer_styles[l % 8]);
+		plot_pen_to(&p, t->cur.residual / t->r0, t->ldist[l] / t->l0norm[l], role,
+			    layer_styles[l % 8]);
+		e[n++] = (struct plot_legend_entry){PLOT_LEGEND_LINE, role, layer_styles[l % 8], 0,
 						     r->m->layer[l].name};
 	}
 	if (n == 0)
 		canvas_text(c, p.ax + 1, p.ay + 1,
 			    a->ascii ? "theta0 = 0: no normalized distance" : "θ0 = 0: no normalized distance",
 			    ROLE_TEXT);
-	else if (p.aw >= 16 && p.ah >= 4)
-		plot_legend(&p, e, n, PLOT_NW);
+	else
+		legend_or_away(&p, e, n, away, a->legends);
 }

@@ -32,9 +32,27 @@ static int level(double rate)
 	return rate < 1.0 / 3 ? 1 : rate < 2.0 / 3 ? 2 : 3;
 }
 
-int panel_phase_rows(const struct app *a)
+/* The glyphs' gutter for the k labels, the cell width, and the legend's rows in w cells. */
+static void geometry(const struct phase_run *pr, int w, int *gut, int *cw, int *legend_rows)
 {
-	return a->phase ? (int)a->phase->pr->cfg.nk + 5 : 0;
+	char lab[32];
+	snprintf(lab, sizeof lab, "%zu", pr->ks[pr->cfg.nk - 1]);
+	*gut = (int)strlen(lab) + 1;
+	if (*gut < 3)
+		*gut = 3;
+	*cw = (int)pr->cfg.nd * 2 <= w - *gut ? 2 : 1;
+	/* one row holds "·0 ░<1/3 ▒<2/3 ▓<1 █1 " (22 cells), the curve's "│ n = kd " (9) or
+	 * "_ first kd >= n " (16), and "◆ shown" (7) */
+	*legend_rows = w >= 22 + (*cw == 2 ? 9 : 16) + 7 ? 1 : 2;
+}
+
+int panel_phase_rows(const struct app *a, int w)
+{
+	if (!a->phase)
+		return 0;
+	int gut, cw, lr;
+	geometry(a->phase->pr, w, &gut, &cw, &lr);
+	return (int)a->phase->pr->cfg.nk + 3 + lr; /* title, grid, axis, d label, legend */
 }
 
 /* The grid index range [*lo, *hi) shown by display slot i of m slots over n values. */
@@ -67,16 +85,12 @@ void panel_phase(struct canvas *c, const struct app *a, int x, int y, int w, int
 
 	/* Geometry: gutter for k labels, cells 2 wide (glyph + separator) when they fit. */
 	char lab[32];
-	snprintf(lab, sizeof lab, "%zu", pr->ks[nk - 1]);
-	int gut = (int)strlen(lab) + 1;
-	if (gut < 3)
-		gut = 3;
-	int legend_rows = w - gut >= 44 ? 1 : 2;
+	int gut, cw, legend_rows;
+	geometry(pr, w, &gut, &cw, &legend_rows);
 	int rows = h - 1 - 2 - legend_rows; /* title, axis + d label, legend */
 	if (rows < 1)
 		return;
 	int avail = w - gut;
-	int cw = (int)nd * 2 <= avail ? 2 : 1;
 	size_t mcols = (size_t)avail / (size_t)cw < nd ? (size_t)avail / (size_t)cw : nd;
 	size_t mrows = (size_t)rows < nk ? (size_t)rows : nk;
 	if (mcols < 1)

@@ -543,6 +543,26 @@ static const char *ucut(const char *s, int n, char *buf, size_t size)
 
 void plot_vmark(struct plot *p, double x, int role, const char *label)
 {
+	plot_vmark_row(p, x, role, label, 0);
+}
+
+int plot_vmark_label_x(const struct plot *p, double x, const char *label)
+{
+	double tx = fwd(&p->xa, x);
+	if (isnan(tx) || p->aw <= 0)
+		return -1;
+	double d = xdot(p, tx);
+	if (!(d >= p->ax * dpx(p) - 0.5 && d < (p->ax + p->aw) * dpx(p) - 0.5))
+		return -1;
+	int cx = (int)floor(d + 0.5) / dpx(p), n = label ? ulen(label) : 0;
+	int at = cx + 1;
+	if (at + n > p->ax + p->aw)
+		at = cx - n >= p->ax ? cx - n : p->ax + p->aw - n;
+	return at < p->ax ? p->ax : at;
+}
+
+void plot_vmark_row(struct plot *p, double x, int role, const char *label, int row)
+{
 	double tx = fwd(&p->xa, x);
 	if (isnan(tx) || !p->c || p->aw <= 0 || p->ah <= 0)
 		return;
@@ -554,11 +574,9 @@ void plot_vmark(struct plot *p, double x, int role, const char *label)
 	end(p);
 	if (!label)
 		return;
-	int cx = (int)floor(d + 0.5) / dpx(p), n = ulen(label);
-	int at = cx + 1;
-	if (at + n > p->ax + p->aw)
-		at = cx - n >= p->ax ? cx - n : p->ax + p->aw - n;
-	canvas_text(p->c, at < p->ax ? p->ax : at, p->ay, label, role);
+	if (row < 0 || row >= p->ah)
+		row = 0;
+	canvas_text(p->c, plot_vmark_label_x(p, x, label), p->ay + row, label, role);
 }
 
 void plot_hmark(struct plot *p, double y, int role, const char *label)
@@ -726,6 +744,46 @@ void plot_legend(struct plot *p, const struct plot_legend_entry *e, int n, enum 
 		if (e[i].text)
 			canvas_text(c, sx + 4, y, ucut(e[i].text, tw, buf, sizeof buf), ROLE_TEXT);
 	}
+}
+
+/* Cells of the box [bx, bx+bw) × [by, by+bh) that show data (a glyph that is not the
+ * region's fill). */
+static int occupied(struct plot *p, int bx, int by, int bw, int bh)
+{
+	int n = 0;
+	for (int y = by; y < by + bh; y++)
+		for (int x = bx; x < bx + bw; x++) {
+			const struct canvas_cell *cl = canvas_cell(p->c, x, y);
+			/* the region's fill, marks and grid are annotations, not data */
+			n += cl && cl->ch != ' ' && cl->fg != ROLE_REGION && cl->fg != ROLE_MARK &&
+			     cl->fg != ROLE_GRID;
+		}
+	return n;
+}
+
+int plot_legend_auto(struct plot *p, const struct plot_legend_entry *e, int n)
+{
+	if (!p->c || !e || n <= 0 || p->aw <= 0)
+		return -1;
+	int tw = 0;
+	for (int i = 0; i < n; i++) {
+		int l = ulen(e[i].text);
+		tw = l > tw ? l : tw;
+	}
+	int bw = tw + 7, bh = n + 2;
+	if (bw > p->aw || bh > p->ah)
+		return -1; /* it would be cut: never */
+	static const enum plot_corner corners[] = {PLOT_NE, PLOT_NW, PLOT_SE, PLOT_SW};
+	for (size_t k = 0; k < sizeof corners / sizeof corners[0]; k++) {
+		enum plot_corner cr = corners[k];
+		int bx = cr == PLOT_NW || cr == PLOT_SW ? p->ax : p->ax + p->aw - bw;
+		int by = cr == PLOT_NE || cr == PLOT_NW ? p->ay : p->ay + p->ah - bh;
+		if (occupied(p, bx, by, bw, bh) == 0) {
+			plot_legend(p, e, n, cr);
+			return 0;
+		}
+	}
+	return -1;
 }
 
 enum canvas_style plot_role_style(int role)

@@ -17,6 +17,17 @@
 
 #define RUN_MEM_FRACTION 0.75 /* refuse runs that need more of the physical memory */
 
+/* The theory's values at this step, on the tracker's point (export, scrubbing). */
+static void annotate(struct run *r)
+{
+	const struct theory *th = r->th;
+	bool spec = th->spec_step == r->step;
+	track_annotate(r->tr, spec ? th->alpha : NAN, spec ? th->beta : NAN, th->alpha_hat,
+		       th->beta_hat, th->zeta_hat,
+		       th->lambda_hat, th->method == THEORY_GD ? th->checked : -1,
+		       th->method == THEORY_GD && th->checked > 0 ? th->outside : -1);
+}
+
 void run_cfg_default(struct run_cfg *c)
 {
 	memset(c, 0, sizeof *c);
@@ -260,6 +271,7 @@ static int run_build(struct run *r, char **cause, int *status)
 	theory_set_method(r->th, c->ocfg.kind, c->ocfg.minibatch);
 	theory_observe(r->th, 0, r->eta, 0, r0, r->theta);
 	r->step = 0;
+	annotate(r);
 	r->status = RUN_OK;
 	r->status_step = -1;
 	r->blowup_step = -1;
@@ -405,6 +417,7 @@ int run_restart(struct run *r, bool new_seed, char **cause)
 	theory_set_method(th, r->cfg.ocfg.kind, r->cfg.ocfg.minibatch);
 	theory_observe(th, 0, r->eta, 0, tr->r0, r->theta);
 	r->step = 0;
+	annotate(r);
 	r->status = RUN_OK;
 	r->status_step = r->blowup_step = -1;
 	run_update_extras(r);
@@ -429,6 +442,8 @@ void run_set_eta(struct run *r, double eta)
 		return;
 	r->eta = eta;
 	track_mark_eta(r->tr, r->step, eta);
+	/* the verdict shown is the new η's at once (no step counted) */
+	theory_preview(r->th, eta, r->tr->cur.distance, r->tr->cur.residual, r->theta);
 }
 
 int run_step(struct run *r)
@@ -460,6 +475,7 @@ int run_step(struct run *r)
 		return r->status;
 	}
 	theory_observe(r->th, r->step, r->eta, cur->distance, cur->residual, r->theta);
+	annotate(r);
 	if (r->blowup_step < 0 && cur->loss > 1000 * r->tr->h[0].loss && cur->loss > 1e-300)
 		r->blowup_step = r->step;
 	return RUN_OK;
@@ -478,6 +494,7 @@ void run_update_extras(struct run *r)
 		return;
 	}
 	r->nextras = ops->extras(r->m, r->theta, r->theta0, r->extra_names, r->extras);
+	track_set_extras(r->tr, r->extras, r->nextras);
 	/* extras may run forward() elsewhere: put the cache back at θ. */
 	model_residual(r->m, r->theta, r->r);
 }

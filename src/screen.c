@@ -97,16 +97,24 @@ void screen_set_theme(const struct theme *t)
 {
 	scr.theme = *t;
 	theme_step_down(&scr.theme, scr.ncolours);
-	/* With 8 or 16 colours a filled region leaves the paths over it unreadable; the two
-	 * bound lines still show the wedge. */
-	if (scr.ncolours < 256)
-		scr.theme.style[ROLE_REGION].bg = COLOUR_DEFAULT;
+	/* With 8 or 16 colours a filled region leaves the paths over it unreadable: the view
+	 * fills it with a glyph instead (app.region_fill), drawn in green. */
+	if (scr.ncolours < 256) {
+		scr.theme.style[ROLE_REGION].bg = scr.theme.style[ROLE_BACKGROUND].bg;
+		if (scr.ncolours >= 8)
+			scr.theme.style[ROLE_REGION].fg = 2; /* green */
+	}
 	scr.have_theme = true;
 	/* Pairs are re-initialised as they are needed; curses repaints the cells that use a
 	 * redefined pair, and the invalidation below writes every cell anyway. */
 	memset(scr.pair_of, 0, sizeof scr.pair_of);
 	scr.npairs = 0;
 	screen_invalidate();
+}
+
+int screen_colours(void)
+{
+	return scr.colour ? scr.ncolours : 0;
 }
 
 void screen_invalidate(void)
@@ -176,7 +184,11 @@ static int pair_for(int f, int b)
 	if (scr.colour) {
 		const struct theme_style *sf = &scr.theme.style[f], *sb = &scr.theme.style[b];
 		int fg = sf->fg;
-		int bg = b == ROLE_BACKGROUND || (sf->bg != COLOUR_DEFAULT && f != b) ? sf->bg : sb->bg;
+		/* f's own background where the theme gave it one (a status bar, a warning);
+		 * theme_step_down has put the background role's colour into every role
+		 * without one, and such a role takes b's (the region's green, say). */
+		int own = sf->bg != COLOUR_DEFAULT && sf->bg != scr.theme.style[ROLE_BACKGROUND].bg;
+		int bg = b == ROLE_BACKGROUND || (own && f != b) ? sf->bg : sb->bg;
 		if (fg == bg && fg != COLOUR_DEFAULT) {
 			/* theme_step_down keeps each role readable, not every mix of two roles */
 			fg = sb->fg != bg ? sb->fg : contrast(bg);

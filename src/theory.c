@@ -567,6 +567,19 @@ const char *theory_verdict_text(const struct theory *th, bool ascii, bool long_f
 	return buf;
 }
 
+void theory_preview(struct theory *th, double eta, double distance, double residual,
+		    const double *theta)
+{
+	long checked = th->checked, outside = th->outside;
+	double t41_log = th->t41_log;
+	bool t41_live = th->t41_live;
+	theory_observe(th, 0, eta, distance, residual, theta);
+	th->checked = checked;
+	th->outside = outside;
+	th->t41_log = t41_log;
+	th->t41_live = t41_live;
+}
+
 double theory_green(const struct theory *th, double d)
 {
 	return th->r0 - th->alpha_hat * d;

@@ -31,15 +31,18 @@ struct track *track_new(const struct model *m, const double *theta0, const doubl
 	t->h = xcalloc(cap, sizeof *t->h);
 	t->h_ldist = xcalloc(cap, (t->nlayers ? t->nlayers : 1) * sizeof(double));
 	t->h_lpath = xcalloc(cap, (t->nlayers ? t->nlayers : 1) * sizeof(double));
-	if (!t->theta0 || !t->theta_prev || !t->h || !t->h_ldist || !t->h_lpath) {
+	t->h_x = xmallocarray(cap, MODEL_MAX_EXTRAS * sizeof(double));
+	if (!t->theta0 || !t->theta_prev || !t->h || !t->h_ldist || !t->h_lpath || !t->h_x) {
 		track_free(t);
 		return NULL;
 	}
+	for (size_t i = 0; i < cap * MODEL_MAX_EXTRAS; i++)
+		t->h_x[i] = NAN;
 	memcpy(t->theta0, theta0, t->p * sizeof(double));
 	memcpy(t->theta_prev, theta0, t->p * sizeof(double));
 	t->theta0_norm = vec_norm(theta0, t->p);
 	t->r0 = vec_norm(r0, m->n);
-	t->cur = (struct track_point){0, 0.5 * t->r0 * t->r0, t->r0, 0, 0, eta};
+	t->cur = (struct track_point){0, 0.5 * t->r0 * t->r0, t->r0, 0, 0, eta, NAN, NAN, NAN, NAN, NAN, NAN, -1, -1};
 	t->h[0] = t->cur;
 	t->len = 1;
 	track_mark_eta(t, 0, eta);
@@ -55,6 +58,7 @@ void track_free(struct track *t)
 	free(t->h);
 	free(t->h_ldist);
 	free(t->h_lpath);
+	free(t->h_x);
 	free(t);
 }
 
@@ -70,7 +74,8 @@ struct track *track_clone(const struct track *s)
 	t->h = xmallocarray(s->cap, sizeof *t->h);
 	t->h_ldist = xmallocarray(s->cap, nl * sizeof(double));
 	t->h_lpath = xmallocarray(s->cap, nl * sizeof(double));
-	if (!t->theta0 || !t->theta_prev || !t->h || !t->h_ldist || !t->h_lpath) {
+	t->h_x = xmallocarray(s->cap, MODEL_MAX_EXTRAS * sizeof(double));
+	if (!t->theta0 || !t->theta_prev || !t->h || !t->h_ldist || !t->h_lpath || !t->h_x) {
 		track_free(t);
 		return NULL;
 	}
@@ -79,6 +84,7 @@ struct track *track_clone(const struct track *s)
 	memcpy(t->h, s->h, s->cap * sizeof *t->h);
 	memcpy(t->h_ldist, s->h_ldist, s->cap * nl * sizeof(double));
 	memcpy(t->h_lpath, s->h_lpath, s->cap * nl * sizeof(double));
+	memcpy(t->h_x, s->h_x, s->cap * MODEL_MAX_EXTRAS * sizeof(double));
 	return t;
 }
 
@@ -90,6 +96,8 @@ static void decimate(struct track *t)
 		t->h[w] = t->h[i];
 		memcpy(t->h_ldist + w * nl, t->h_ldist + i * nl, nl * sizeof(double));
 		memcpy(t->h_lpath + w * nl, t->h_lpath + i * nl, nl * sizeof(double));
+		memcpy(t->h_x + w * MODEL_MAX_EXTRAS, t->h_x + i * MODEL_MAX_EXTRAS,
+		       MODEL_MAX_EXTRAS * sizeof(double));
 	}
 	t->len = w;
 	t->stride *= 2;
@@ -162,6 +170,9 @@ summed:
 	t->cur.distance = sqrt(d2);
 	t->cur.path += sqrt(s2);
 	t->cur.eta = eta;
+	t->cur.alpha = t->cur.beta = t->cur.zeta = t->cur.lambda = NAN;
+	t->cur.alpha_hat = t->cur.beta_hat = NAN;
+	t->cur.checked = t->cur.outside = -1;
 	if (step % t->stride != 0)
 		return;
 	if (t->len == t->cap)
@@ -172,7 +183,33 @@ summed:
 	t->h[t->len] = t->cur;
 	memcpy(t->h_ldist + t->len * nl, t->ldist, nl * sizeof(double));
 	memcpy(t->h_lpath + t->len * nl, t->lpath, nl * sizeof(double));
+	for (size_t i = 0; i < MODEL_MAX_EXTRAS; i++)
+		t->h_x[t->len * MODEL_MAX_EXTRAS + i] = NAN;
 	t->len++;
+}
+
+void track_annotate(struct track *t, double alpha, double beta, double alpha_hat,
+		    double beta_hat, double zeta, double lambda, long checked, long outside)
+{
+	t->cur.alpha_hat = alpha_hat;
+	t->cur.beta_hat = beta_hat;
+	t->cur.alpha = alpha;
+	t->cur.beta = beta;
+	t->cur.zeta = zeta;
+	t->cur.lambda = lambda;
+	t->cur.checked = checked;
+	t->cur.outside = outside;
+	if (t->len > 0 && t->h[t->len - 1].step == t->cur.step)
+		t->h[t->len - 1] = t->cur;
+}
+
+void track_set_extras(struct track *t, const double *x, size_t n)
+{
+	if (t->len == 0 || t->h[t->len - 1].step != t->cur.step)
+		return;
+	double *row = t->h_x + (t->len - 1) * MODEL_MAX_EXTRAS;
+	for (size_t i = 0; i < MODEL_MAX_EXTRAS; i++)
+		row[i] = i < n ? x[i] : NAN;
 }
 
 void track_mark_eta(struct track *t, long step, double eta)

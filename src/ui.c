@@ -432,6 +432,10 @@ static int app_keycode(int ch)
 		return 127;
 	if (ch == KEY_ENTER)
 		return '\n';
+	if (ch == KEY_LEFT)
+		return APP_KEY_LEFT;
+	if (ch == KEY_RIGHT)
+		return APP_KEY_RIGHT;
 	if (ch < 0 || ch >= KEY_MIN)
 		return -1;
 	return ch;
@@ -594,15 +598,16 @@ static int loop(struct app *a, struct canvas *cv)
 				budget = frame;
 			/* --speed: steps accrue at a->speed per second, at most two frames' worth. */
 			long allowed = LONG_MAX;
-			if (a->speed > 0) {
-				tokens += (now - refill) * a->speed;
-				if (tokens > fmax(2, 2 * a->speed * frame))
-					tokens = fmax(2, 2 * a->speed * frame);
+			double speed = app_speed(a);
+			if (speed > 0) {
+				tokens += (now - refill) * speed;
+				if (tokens > fmax(2, 2 * speed * frame))
+					tokens = fmax(2, 2 * speed * frame);
 				allowed = (long)tokens;
 			}
 			refill = now;
 			long steps = app_advance(a, allowed, budget);
-			if (a->speed > 0)
+			if (speed > 0)
 				tokens -= (double)steps;
 			stalled = steps == 0 && !a->paused;
 			if (!stalled || app_take_changed(a))
@@ -642,17 +647,24 @@ int ui_run(struct app *a)
 	/* Ask terminfo first: a failed newterm() leaks its half-built screen. */
 	int term_err = 0;
 	SCREEN *sp = NULL;
+	bool can_move = false, known = false;
 	if (setupterm(NULL, STDOUT_FILENO, &term_err) == OK) {
+		known = true;
+		/* A terminal that cannot move the cursor (TERM=dumb, emacs' shell) would show
+		 * one frozen line: refuse it as if there were no terminal. */
+		char *cup = tigetstr("cup");
+		can_move = cup != NULL && cup != (char *)-1;
 		del_curterm(cur_term);
-		sp = newterm(NULL, stdout, stdin);
+		if (can_move)
+			sp = newterm(NULL, stdout, stdin);
 	}
 	if (sp == NULL) {
 		signals_remove(false);
 		pipe_close();
 		tio_saved = 0;
 		const char *term = getenv("TERM");
-		fprintf(stderr, "gdpath: cannot use the terminal (TERM=%s)\n",
-			term ? term : "unset");
+		fprintf(stderr, "gdpath: cannot use the terminal (TERM=%s)%s (use --batch or --snapshot)\n",
+			term ? term : "unset", !known ? ": no terminfo entry" : can_move ? "" : ": it cannot move the cursor");
 		return 1;
 	}
 	set_term(sp);
@@ -689,6 +701,7 @@ int ui_run(struct app *a)
 	}
 	screen_init(colour);
 	screen_set_theme(&a->theme);
+	app_set_colours(a, screen_colours());
 
 	int status;
 	int w, h;

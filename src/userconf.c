@@ -30,12 +30,14 @@ enum uc_key {
 	UC_MODEL,
 	UC_OPTIMIZER,
 	UC_ETA,
+	UC_EXPORT_DIR,
 	UC_COUNT
 };
 
 static const char *const key_names[UC_COUNT] = {
     [UC_THEME] = "theme", [UC_FPS] = "fps",	[UC_PRESET] = "preset",	      [UC_ASCII] = "ascii",
     [UC_SEED] = "seed",	  [UC_MODEL] = "model", [UC_OPTIMIZER] = "optimizer", [UC_ETA] = "eta",
+    [UC_EXPORT_DIR] = "export_dir",
 };
 
 /* Checked values waiting to be applied once the whole file is read. */
@@ -50,11 +52,12 @@ struct pending {
 	int optimizer;
 	bool eta_theory;
 	double eta;
+	char *export_dir;
 };
 
 /* The theme name or path set from a file, kept for the life of the process because
  * struct opts holds a plain pointer (on the command line it points into argv). */
-static char *kept_theme;
+static char *kept_theme, *kept_export_dir;
 
 static int key_lookup(const char *key)
 {
@@ -120,6 +123,13 @@ static int check_value(struct pending *p, int key, const char *value, char **cau
 		if (check_theme(value, cause) != 0)
 			return -1;
 		p->theme = xstrdup(value);
+		return 0;
+	case UC_EXPORT_DIR:
+		if (value[0] == '\0') {
+			*cause = xstrdup("export_dir: an empty directory name");
+			return -1;
+		}
+		p->export_dir = xstrdup(value);
 		return 0;
 	case UC_FPS:
 		if (parse_long(value, &l) != 0 || l < 1 || l > 1000) {
@@ -191,7 +201,7 @@ static int setting(const char *key, const char *value, const char *file, unsigne
 	(void)file;
 	if (k < 0) {
 		*cause = xasprintf("unknown key '%s' (theme, fps, preset, ascii, seed, model, "
-				   "optimizer, eta)",
+				   "optimizer, eta, export_dir)",
 				   key);
 		return -1;
 	}
@@ -217,6 +227,11 @@ static void apply(const struct pending *p, struct opts *o, unsigned flags)
 		free(kept_theme);
 		kept_theme = p->theme;
 		o->theme = kept_theme;
+	}
+	if (p->line[UC_EXPORT_DIR]) {
+		free(kept_export_dir);
+		kept_export_dir = p->export_dir;
+		o->export_dir = kept_export_dir;
 	}
 	if (p->line[UC_FPS])
 		o->fps = p->fps;

@@ -13,6 +13,7 @@
 #include "gdpath/canvas.h"
 #include "gdpath/data.h"
 #include "gdpath/keymap.h"
+#include "gdpath/layout.h"
 #include "gdpath/panel.h"
 #include "gdpath/panel_eta.h"
 #include "gdpath/panel_param.h"
@@ -60,19 +61,8 @@ static int text_w(struct canvas *c, int x, int y, int w, int role, const char *s
 	return cells;
 }
 
-__attribute__((format(printf, 6, 7))) static void line_f(struct canvas *c, int x, int y, int w,
-							int role, const char *fmt, ...)
-{
-	char buf[512];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(buf, sizeof buf, fmt, ap);
-	va_end(ap);
-	text_w(c, x, y, w, role, buf);
-}
-
-/* %.3g, or "n/a" for undefined values. */
-static const char *num(double v, char *buf, size_t len)
+/* %.3g, or "n/a" for undefined values (panel.h). */
+const char *panel_num(double v, char *buf, size_t len)
 {
 	if (isnan(v))
 		snprintf(buf, len, "n/a");
@@ -98,26 +88,6 @@ static void too_small(struct canvas *c, int w, int h)
 		text_w(c, x2 > 0 ? x2 : 0, y + 1, w, ROLE_TEXT, need);
 }
 
-static void model_line(const struct run *r, char *buf, size_t len)
-{
-	const struct model *m = r->m;
-	const struct model_cfg *mc = &m->cfg;
-	int o = snprintf(buf, len, "model %s", m->ops->name);
-	if (m->ops->has_act && m->ops != &model_glm_ops)
-		o += snprintf(buf + o, len - (size_t)o, " %s", act_name(mc->act));
-	o += snprintf(buf + o, len - (size_t)o, "  n=%zu d=%zu", m->n, mc->d);
-	if (m->ops == &model_shallow_ops || m->ops == &model_rf_ops || m->ops == &model_du_ops ||
-	    m->ops == &model_mlp_ops)
-		o += snprintf(buf + o, len - (size_t)o, " %s=%zu", m->ops == &model_du_ops ? "m" : "k",
-			      mc->k);
-	if (m->ops == &model_lowrank_ops)
-		o += snprintf(buf + o, len - (size_t)o, " r=%zu", mc->r);
-	if (m->ops == &model_mlp_ops)
-		o += snprintf(buf + o, len - (size_t)o, " depth=%zu", mc->depth);
-	snprintf(buf + o, len - (size_t)o, "  p=%zu p/n=%.3g", m->p, (double)m->p / (double)m->n);
-}
-
-/* Panel 4: what the model and the theory say, as text. */
 /* A step rate for the status line: "60", "35k", "1.2M". */
 static const char *rate(double sps, char *buf, size_t len)
 {
@@ -130,163 +100,6 @@ static const char *rate(double sps, char *buf, size_t len)
 	return buf;
 }
 
-static void panel_info(struct canvas *c, const struct app *a, int x, int y, int w, int h,
-		       bool with_layers)
-{
-	const struct run *r = app_active(a);
-	const struct theory *th = r->th;
-	const struct track *t = r->tr;
-	const struct syms *s = view_syms(a);
-	char b1[32], b2[32], b3[32], b4[32], b5[32];
-	int row = y, end = y + h;
-	canvas_erase(c, x, y, w, h);
-#define LINE(role, ...)                                                                            \
-	do {                                                                                       \
-		if (row < end)                                                                     \
-			line_f(c, x, row++, w, role, __VA_ARGS__);                                 \
-	} while (0)
-	char ml[160];
-	model_line(r, ml, sizeof ml);
-	LINE(ROLE_TITLE, "%s", ml);
-	/* Most important first: a small terminal shows only the top lines. */
-	if (a->phase) {
-		const struct phase_live *pl = a->phase;
-		const struct phase_cfg *pc = &pl->pr->cfg;
-		double yn = 0;
-		for (size_t i = 0; i < r->m->n; i++)
-			yn += r->data->y[i] * r->data->y[i];
-		LINE(ROLE_MARK, "trial %u/%u of k=%zu d=%zu (kd=%zu): misfit/%sy%s=%s, stop below %s or at step %ld",
-		     pl->trial + 1, pc->trials, r->m->cfg.k, r->m->cfg.d, r->m->cfg.k * r->m->cfg.d,
-		     s->norm, s->norm, num(t->cur.residual / sqrt(yn), b1, sizeof b1),
-		     num(pc->tol, b2, sizeof b2), pc->max_steps);
-	}
-	if (r->m->ops == &model_rf_ops && r->nextras >= 2)
-		LINE(ROLE_TEXT, "%smin(%s%s%s)=%s: v fits y exactly iff > 0 ((3.1), Thm 3.2)  k/n=%s",
-		     s->lambda, a->ascii ? "Phi" : "Φ", a->ascii ? "Phi" : "Φ", a->ascii ? "^T" : "ᵀ",
-		     num(r->extras[0], b1, sizeof b1),
-		     num((double)r->m->cfg.k / (double)r->m->n, b2, sizeof b2));
-	/* Model-specific quantities. */
-	if (r->m->ops == &model_du_ops && r->nextras >= 4) {
-		LINE(ROLE_TEXT, "%smin(H(k)) = %s%s = %s   %s0 = %s", s->lambda, s->alpha, s->sq,
-		     num(th->alpha * th->alpha, b1, sizeof b1), s->lambda, num(r->extras[3], b2, sizeof b2));
-		LINE(ROLE_TEXT, "flipped patterns %s%%   max move %s vs R' = 4%sn r0/(%sm %s0) = %s ([Du18] Cor. 4.1 proof)",
-		     num(100 * r->extras[0], b3, sizeof b3), num(r->extras[1], b4, sizeof b4),
-		     a->ascii ? "sqrt " : "√", a->ascii ? "sqrt " : "√", s->lambda,
-		     num(r->extras[2], b5, sizeof b5));
-	} else if (r->m->ops == &model_lowrank_ops && r->nextras > 0) {
-		char sv[256];
-		int o = snprintf(sv, sizeof sv, "singular values of %s:", a->ascii ? "Theta" : "Θ");
-		for (size_t i = 0; i < r->nextras && o < (int)sizeof sv - 12; i++)
-			o += snprintf(sv + o, sizeof sv - (size_t)o, " %.3g", r->extras[i]);
-		LINE(ROLE_TEXT, "%s", sv);
-	}
-	if (a->fan && row < end)
-		LINE(ROLE_MARK, "2/%s0%s=%s: %s above it is unstable (fan around %s)", s->beta, s->sq,
-		     num(a->fan_threshold, b2, sizeof b2), s->eta, num(a->fan_base, b1, sizeof b1));
-	LINE(ROLE_TEXT, "r0=%s  misfit=%s (%s r0)", num(th->r0, b1, sizeof b1),
-	     num(t->cur.residual, b2, sizeof b2), num(track_nresidual(t, t->cur.residual), b3, sizeof b3));
-	char vt[192];
-	LINE(theory_guaranteed(th) ? ROLE_TEXT : ROLE_WARNING, "%s",
-	     theory_verdict_text(th, a->ascii, true, vt, sizeof vt));
-	for (int i = 0; th->os.shallow && i < 3; i++) {
-		char ob[192];
-		if (theory_shallow_text(th, r->eta, a->ascii, i, ob, sizeof ob) == NULL)
-			break;
-		LINE(i == 0 && !theory_shallow_checkable_met(th, r->eta) ? ROLE_WARNING : ROLE_TEXT, "%s", ob);
-	}
-	if (th->glm)
-		LINE(ROLE_TEXT, "Thm 4.1: %s <= 1/(%sX%s%s%s%s) = %s  rate (4.2) %s  path (4.3) <= %s", s->eta,
-		     s->norm, s->norm, s->sq, a->ascii ? "Gamma" : "Γ", s->sq,
-		     num(theory_thm41_eta(th), b1, sizeof b1), num(theory_thm41_rate(th, r->eta), b2, sizeof b2),
-		     num(theory_thm41_path(th), b3, sizeof b3));
-	LINE(th->no_guarantee ? ROLE_WARNING : ROLE_TEXT, "%s=%s %s=%s (min, max on the path)  %s0=%s %s0=%s%s%s%s",
-	     s->alpha, num(th->alpha_hat, b1, sizeof b1), s->beta, num(th->beta_hat, b2, sizeof b2),
-	     s->alpha, num(th->alpha0, b3, sizeof b3), s->beta, num(th->beta0, b4, sizeof b4),
-	     th->no_guarantee ? "  no guarantee (" : "", th->no_guarantee ? s->alpha : "",
-	     th->no_guarantee ? " = 0)" : "");
-	if (th->lipschitz)
-		LINE(ROLE_TEXT, "L%s=%s  %s%s=%s (estimates)  %s%s=%s  %s%s=%s", s->hat,
-		     num(th->L_hat, b1, sizeof b1), s->delta, s->hat, num(th->delta_hat, b2, sizeof b2),
-		     s->lambda, s->hat, num(th->lambda_hat, b3, sizeof b3), s->zeta, s->hat,
-		     num(th->zeta_hat, b4, sizeof b4));
-	else
-		LINE(ROLE_TEXT, "%s%s=%s (estimate, Assumption 2(a))  %s%s=%s  %s%s=%s  L: none (J not Lipschitz)",
-		     s->delta, s->hat, num(th->delta_hat, b2, sizeof b2), s->lambda, s->hat,
-		     num(th->lambda_hat, b3, sizeof b3), s->zeta, s->hat, num(th->zeta_hat, b4, sizeof b4));
-	enum thm22 c22 = theory_thm22(th);
-	const char *t22 = c22 == THM22_HOLDS ? "holds (L estimated)"
-			  : c22 == THM22_FAILS ? "fails"
-			  : c22 == THM22_NA    ? "n/a (J not Lipschitz)"
-					       : "unknown";
-	LINE(ROLE_TEXT, "%s=%s  %s/%s_theory=%s  %s%s%s=%s  Thm 2.2 (2.6) %smin(J0)%s >= 16L r0: %s", s->eta,
-	     num(r->eta, b1, sizeof b1), s->eta, s->eta, num(theory_eta_ratio(th, r->eta), b2, sizeof b2),
-	     s->eta, a->ascii ? "*" : "·", a->ascii ? "beta^2" : "β²",
-	     num(theory_eta_beta2(th, r->eta), b3, sizeof b3), a->ascii ? "sigma" : "σ", s->sq, t22);
-	{
-		bool above = theory_eta_above_limit(th);
-		if (above)
-			LINE(ROLE_WARNING, "%s_theory%s%s0%s=%s > 1: above 1/%s0%s (Thm 9.3 needs %s%s%s%s %s %s %s 1); rule %s",
-			     s->eta, a->ascii ? "*" : "·", s->beta, s->sq,
-			     num(th->eta_theory * th->beta0 * th->beta0, b1, sizeof b1), s->beta, s->sq, s->eta,
-			     a->ascii ? "*" : "·", s->beta, s->sq, a->ascii ? "<=" : "≤", s->lambda,
-			     a->ascii ? "<=" : "≤", th->eta_source);
-		else
-			LINE(ROLE_TEXT, "%s_theory = %s", s->eta, th->eta_source);
-	}
-	LINE(ROLE_TEXT, "path %s  distance %s  directness %s", num(t->cur.path, b1, sizeof b1),
-	     num(t->cur.distance, b2, sizeof b2), num(track_directness(t), b3, sizeof b3));
-	if (with_layers && t->nlayers > 1)
-		for (size_t l = 0; l < t->nlayers; l++)
-			LINE(ROLE_LAYER1 + (int)(l % 8), "%-6s dist %s (%s)  path %s  directness %s",
-			     r->m->layer[l].name, num(t->ldist[l], b1, sizeof b1),
-			     num(track_layer_ndistance(t, l, t->ldist[l]), b2, sizeof b2),
-			     num(t->lpath[l], b3, sizeof b3),
-			     num(t->ldist[l] > 0 ? t->lpath[l] / t->ldist[l] : NAN, b4, sizeof b4));
-	double bound = theory_path_bound_thm21(th);
-	double bz = th->verdict == TV_THM93 ? theory_path_bound_zeta(th) : NAN; /* (9.4) under Thm 9.3 only */
-	LINE(ROLE_TEXT, "path bounds: 4r0/%s=%s (2.5)  r0/%s=%s (9.4)  %s/%s|%s*-%s0|=%s (2.14)", s->alpha,
-	     num(bound, b1, sizeof b1), s->zeta, num(bz, b2, sizeof b2), s->beta, s->alpha, s->theta,
-	     s->theta, num(theory_path_bound_star(th), b3, sizeof b3));
-	if (row < end && isfinite(bound) && bound > 0 && w > 20) {
-		/* a bar: measured path against 4r0/α̂ */
-		int bw = w - 18;
-		double f = fmin(1, t->cur.path / bound);
-		int fill = (int)lround(f * bw);
-		char bar[512];
-		size_t o = 0;
-		for (int i = 0; i < bw && o + 4 < sizeof bar; i++) {
-			const char *g = i < fill ? (a->ascii ? "#" : "█") : (a->ascii ? "." : "░");
-			size_t gl = strlen(g);
-			memcpy(bar + o, g, gl);
-			o += gl;
-		}
-		bar[o] = '\0';
-		/* the bound (2.5) holds only under Thm 2.1's conditions (λ ≥ ½, η·β² ≤ ½) */
-		bool sure = theory_envelope_applies(th, TE_23);
-		LINE(f >= 1 ? ROLE_WARNING : sure ? ROLE_TEXT : ROLE_MARK, "path/bound %s %3.0f%%%s", bar,
-		     100 * f, sure ? "" : " (not guaranteed)");
-	}
-	if (th->have_star)
-		LINE(ROLE_TEXT, "%s%s*-%s0%s=%s  %s%s-%s*%s=%s  ratio %s", s->norm, s->theta, s->theta,
-		     s->norm, num(th->star_dist, b1, sizeof b1), s->norm, s->theta, s->theta, s->norm,
-		     num(theory_star_gap(th, r->theta), b2, sizeof b2),
-		     num(t->cur.distance / th->star_dist, b3, sizeof b3));
-	else
-		LINE(ROLE_TEXT, "closest optimum: r0/%s=%s <= %s%s*-%s0%s;  %s%s-%s0%s <= %s/%s %s%s*-%s0%s",
-		     s->beta, num(theory_dist_min(th), b1, sizeof b1), s->norm, s->theta, s->theta, s->norm,
-		     s->norm, s->theta, s->theta, s->norm, s->beta, s->alpha, s->norm, s->theta, s->theta,
-		     s->norm);
-	LINE(ROLE_TEXT, "data %s, labels %s, init %s, seed %lu",
-	     r->cfg.data_file ? r->cfg.data_file : "generated",
-	     r->cfg.data_file ? "from file" : labels_name(r->cfg.labels),
-	     r->cfg.init == INIT_ZERO ? "zero" : r->cfg.init == INIT_FILE ? "file" : "random",
-	     r->cfg.seed);
-	const char *note = run_labels_note(r);
-	if (note)
-		LINE(r->cfg.ops == &model_linear_ops ? ROLE_TEXT : ROLE_WARNING, "%s", note);
-#undef LINE
-}
-
 /* The model in a few words for the status line; panel 4 has the rest. */
 static void model_tag(const struct run *r, char *buf, size_t len)
 {
@@ -295,33 +108,66 @@ static void model_tag(const struct run *r, char *buf, size_t len)
 		 (double)m->p / (double)m->n);
 }
 
-/* Two status lines: what runs and how fast, then the message or warning (first, so a
- * narrow terminal still shows it), then the constants. */
+/* What the run is doing, in the words the fan's legend uses too. */
+static void run_state(const struct app *a, char *buf, size_t len)
+{
+	const struct run *r = app_active(a);
+	if (r->status == RUN_DIVERGED)
+		snprintf(buf, len, "DIVERGED at step %ld", r->status_step);
+	else if (r->status == RUN_FAILED)
+		snprintf(buf, len, "failed at step %ld", r->status_step);
+	else if (a->meta[a->active].halted)
+		snprintf(buf, len, "blew up at step %ld", r->blowup_step);
+	else if (a->paused)
+		snprintf(buf, len, "paused");
+	else
+		snprintf(buf, len, "running");
+}
+
+/* Two status lines of whole items (layout.h): what runs (step, state, η, η·β²), then the
+ * message, the warning, the outside count and the help hint. */
 static void status_lines(struct canvas *c, const struct app *a, int y, int w)
 {
 	const struct run *r = app_active(a);
 	const struct theory *th = r->th;
-	const struct track *t = r->tr;
 	const struct syms *s = view_syms(a);
-	char b1[32], b2[32], b3[32], b4[32], b5[32], tag[96], state[48], line[512];
+	const char *sep = a->ascii ? " | " : " │ ";
+	char b1[32], b2[32], b3[32], b4[32], tag[96], state[64], line[512];
+	struct llist l;
+	struct litem *it;
 	canvas_fill_bg(c, 0, y, w, 2, ROLE_STATUS);
 	model_tag(r, tag, sizeof tag);
-	if (r->status == RUN_DIVERGED)
-		snprintf(state, sizeof state, "DIVERGED");
-	else if (a->paused)
-		snprintf(state, sizeof state, "paused");
-	else if (!(a->steps_per_sec > 0))
-		snprintf(state, sizeof state, "running");
-	else if (a->speed > 0 && a->engine_sps > 1.25 * a->steps_per_sec)
-		/* --speed holds the run below what the optimizer does: say both */
-		snprintf(state, sizeof state, "running %s/s (--speed; free %s/s)",
-			 rate(a->steps_per_sec, b1, sizeof b1), rate(a->engine_sps, b2, sizeof b2));
+	run_state(a, state, sizeof state);
+	bool bad = r->status != RUN_OK || a->meta[a->active].halted;
+	bool unstable = theory_eta_beta2(th, r->eta) > 2;
+
+	llist_init(&l);
+	it = llist_add(&l, 1, ROLE_STATUS, "%s", tag);
+	llist_brief(it, "model %s", r->m->ops->name);
+	if (a->cursor >= 0)
+		llist_add(&l, 0, ROLE_STATUS, "step %ld of %ld", app_view_point(a, a->active)->step, r->step);
 	else
-		snprintf(state, sizeof state, "running %s/s", rate(a->steps_per_sec, b1, sizeof b1));
-	snprintf(line, sizeof line, " %s │ step %ld │ %s │ %s │ %s=%.4g │ %s%s=%s", tag, r->step, state,
-		 optim_name(r->cfg.ocfg.kind), s->eta, r->eta, s->eta, a->ascii ? "*beta^2" : "·β²",
-		 num(theory_eta_beta2(th, r->eta), b1, sizeof b1));
-	text_w(c, 0, y, w, r->status == RUN_DIVERGED ? ROLE_WARNING : ROLE_STATUS, line);
+		llist_add(&l, 0, ROLE_STATUS, "step %ld", r->step);
+	if (!bad && !a->paused && a->steps_per_sec > 0) {
+		if (a->speed > 0 && a->engine_sps > 1.25 * a->steps_per_sec)
+			/* --speed holds the run below what the optimizer does: say both */
+			it = llist_add(&l, 0, ROLE_STATUS, "running %s/s (--speed; free %s/s)",
+				       rate(a->steps_per_sec, b1, sizeof b1), rate(a->engine_sps, b2, sizeof b2));
+		else
+			it = llist_add(&l, 0, ROLE_STATUS, "running %s/s", rate(a->steps_per_sec, b1, sizeof b1));
+		llist_brief(it, "running");
+	} else {
+		llist_add(&l, 0, bad ? ROLE_WARNING : ROLE_STATUS, "%s", state);
+	}
+	llist_add(&l, 1, ROLE_STATUS, "%s", optim_name(r->cfg.ocfg.kind));
+	llist_add(&l, 0, ROLE_STATUS, "%s=%s", s->eta, panel_num(r->eta, b1, sizeof b1));
+	it = llist_add(&l, 0, unstable ? ROLE_WARNING : ROLE_STATUS, "%s%s=%s%s", s->eta,
+		       a->ascii ? "*beta^2" : "·β²", panel_num(theory_eta_beta2(th, r->eta), b2, sizeof b2),
+		       unstable ? " > 2: unstable" : "");
+	if (unstable)
+		llist_brief(it, "%s%s=%s>2", s->eta, a->ascii ? "*beta^2" : "·β²", b2);
+	layout_draw(c, 1, y, w - 1, 1, &l, sep, ROLE_STATUS);
+
 	if (a->editing) {
 		snprintf(line, sizeof line, " %s = %s_   (Enter sets, Esc cancels)", s->eta, a->edit);
 		text_w(c, 0, y + 1, w, ROLE_WARNING, line);
@@ -333,47 +179,54 @@ static void status_lines(struct canvas *c, const struct app *a, int y, int w)
 		text_w(c, 0, y + 1, w, ROLE_WARNING, line);
 		return;
 	}
-	int x = 1;
-	char warn[256] = "", outside[64];
-	/* Steps are checked only where a theorem's guarantee applied (Thm 9.3 or 4.1). */
-	if (th->checked > 0)
-		snprintf(outside, sizeof outside, "%ld of %ld checked", th->outside, th->checked);
-	else
-		snprintf(outside, sizeof outside, "none checked");
-	if (r->status == RUN_DIVERGED)
-		snprintf(warn, sizeof warn, "DIVERGED at step %ld", r->status_step);
-	else if (!theory_guaranteed(th))
-		theory_verdict_text(th, a->ascii, false, warn, sizeof warn);
+	/* A message longer than the row has the row to itself (cut: it is words, not a
+	 * number); it lasts until the next key. */
+	if (a->msg[0] && layout_cells(a->msg) > w - 2) {
+		text_w(c, 1, y + 1, w - 1, a->msg_warn ? ROLE_WARNING : ROLE_STATUS, a->msg);
+		return;
+	}
+	llist_init(&l);
+	if (a->msg[0])
+		llist_add(&l, 0, a->msg_warn ? ROLE_WARNING : ROLE_STATUS, "%s", a->msg);
+	/* the verdict when no theorem's guarantee applies (theory_verdict_text) */
+	if (!theory_guaranteed(th) && r->status != RUN_DIVERGED) {
+		char vt[192], vb[64];
+		it = llist_add(&l, 1, ROLE_WARNING, "%s", theory_verdict_text(th, a->ascii, false, vt, sizeof vt));
+		llist_brief(it, "%s", panel_verdict_brief(th, a->ascii, vb, sizeof vb));
+	}
 	if (r->step - th->spec_step > 2 * th->every)
-		snprintf(warn + strlen(warn), sizeof warn - strlen(warn), "%sspectrum stale (%ld steps)",
-			 warn[0] ? "  " : "", r->step - th->spec_step);
-	if (a->msg[0]) {
-		x += text_w(c, x, y + 1, w - x, a->msg_warn ? ROLE_WARNING : ROLE_STATUS, a->msg);
-		x += text_w(c, x, y + 1, w - x, ROLE_STATUS, " │ ");
+		llist_add(&l, 2, ROLE_WARNING, "spectrum stale (%ld steps)", r->step - th->spec_step);
+	/* steps are checked only where a theorem's guarantee applied (Thm 9.3 or 4.1) */
+	if (th->method != THEORY_GD) {
+		llist_add(&l, 2, ROLE_STATUS, "outside: gd only");
+	} else if (th->checked > 0) {
+		it = llist_add(&l, 0, ROLE_STATUS, "outside: %ld of %ld checked", th->outside, th->checked);
+		llist_brief(it, "outside %ld/%ld", th->outside, th->checked);
+	} else {
+		llist_add(&l, 1, ROLE_STATUS, "none checked");
 	}
-	if (warn[0] && x < w) {
-		x += text_w(c, x, y + 1, w - x, ROLE_WARNING, warn);
-		x += text_w(c, x, y + 1, w - x, ROLE_STATUS, " │ ");
-	}
-	snprintf(line, sizeof line,
-		 "%s=%s %s=%s L=%s │ r0=%s misfit=%s │ outside: %s │ spectrum age %ld │ ? help  q quit",
-		 s->alpha, num(th->alpha_hat, b1, sizeof b1), s->beta, num(th->beta_hat, b2, sizeof b2),
-		 num(th->L_hat, b3, sizeof b3), num(th->r0, b4, sizeof b4),
-		 num(t->cur.residual, b5, sizeof b5), outside, r->step - th->spec_step);
-	if (x < w)
-		text_w(c, x, y + 1, w - x, ROLE_STATUS, line);
+	llist_add(&l, 3, ROLE_STATUS, "misfit=%s", panel_num(app_view_point(a, a->active)->residual, b1, sizeof b1));
+	it = llist_add(&l, 4, ROLE_STATUS, "%s=%s %s=%s L=%s", s->alpha, panel_num(th->alpha_hat, b2, sizeof b2),
+		       s->beta, panel_num(th->beta_hat, b3, sizeof b3), panel_num(th->L_hat, b4, sizeof b4));
+	llist_brief(it, "%s=%s %s=%s", s->alpha, b2, s->beta, b3);
+	llist_add(&l, 5, ROLE_STATUS, "r0=%s", panel_num(th->r0, b1, sizeof b1));
+	llist_add(&l, 6, ROLE_STATUS, "spectrum age %ld", r->step - th->spec_step);
+	it = llist_add(&l, 0, ROLE_STATUS, "? help  q quit");
+	llist_brief(it, "? help");
+	layout_draw(c, 1, y + 1, w - 1, 1, &l, sep, ROLE_STATUS);
 }
 
+/* The keys in as many columns as it takes for every line to show; a description that
+ * does not fit its column is given in its brief form, not cut. */
 static void help_overlay(struct canvas *c, int w, int h)
 {
 	size_t nb;
-	const struct binding *b = keymap_bindings(&nb);
-	/* As many columns as it takes for every key to show (texts are cut in narrow ones). */
+	const struct help_line *hl = keymap_help_lines(&nb);
 	int ncol = 1;
 	while (ncol < 4 && (int)(nb + (size_t)ncol - 1) / ncol + 3 > h - 2)
 		ncol++;
 	int per = (int)(nb + (size_t)ncol - 1) / ncol;
-	int rows = per + 3, cols = ncol == 1 ? 58 : 55 * ncol;
+	int rows = per + 3, cols = 44 * ncol;
 	if (cols > w - 2)
 		cols = w - 2;
 	if (rows > h - 2)
@@ -388,9 +241,13 @@ static void help_overlay(struct canvas *c, int w, int h)
 		int col = (int)i / per, row = (int)i % per;
 		if (row + 1 >= rows - 1)
 			continue;
-		char line[160];
-		snprintf(line, sizeof line, "%-6s %s", b[i].label, action_help(b[i].action));
-		text_w(c, x0 + 2 + col * colw, y0 + 1 + row, colw - 3, ROLE_HELP, line);
+		char keys[32], line[160];
+		keymap_help_keys(&hl[i], keys, sizeof keys);
+		int pad = 6 - layout_cells(keys); /* in cells: "← →" is 3 wide, 7 bytes */
+		snprintf(line, sizeof line, "%s%*s %s", keys, pad > 0 ? pad : 0, "", hl[i].text);
+		if (layout_cells(line) > colw - 2)
+			snprintf(line, sizeof line, "%s%*s %s", keys, pad > 0 ? pad : 0, "", hl[i].brief);
+		text_w(c, x0 + 2 + col * colw, y0 + 1 + row, colw - 2, ROLE_HELP, line);
 	}
 	text_w(c, x0 + 2, y0 + rows - 1, cols - 4, ROLE_HELP, "any key closes this help");
 }
@@ -398,61 +255,64 @@ static void help_overlay(struct canvas *c, int w, int h)
 /* The top-right slot: the range test while it is shown, else the parameter space when it
  * was asked for on a terminal too small for its own slot, else the loss plot. */
 static void top_right(struct canvas *c, const struct app *a, bool param, int x, int y, int w,
-		      int h)
+		      int h, struct panel_legend *away)
 {
 	if (a->eta_sweep)
 		panel_eta(c, a, x, y, w, h);
 	else if (param)
 		panel_param(c, a, x, y, w, h);
 	else
-		panel_loss(c, a, x, y, w, h);
+		panel_loss(c, a, x, y, w, h, away);
 }
 
 void view_draw(struct canvas *c, const struct app *a)
 {
 	int w = canvas_width(c), h = canvas_height(c);
 	canvas_clear(c);
+	canvas_set_fill_glyph(c, ROLE_REGION, !a->region_fill ? 0 : a->ascii ? ':' : 0xB7 /* · */);
 	if (w < VIEW_MIN_COLS || h < VIEW_MIN_ROWS) {
 		too_small(c, w, h);
 		return;
 	}
 	int body = h - 2;
+	static struct panel_legend away; /* big: not on the stack */
+	away.n = 0;
 	bool param = panel_param_shown(a, w, h);
 	if (a->phase) {
 		/* the phase presets: the trial shown on the left, the map filling in on the right */
 		int big = w >= 120 && h >= 36;
 		int lw = w / 2, rw = w - lw - 2;
-		int ph = panel_phase_rows(a);
+		int ph = panel_phase_rows(a, rw);
 		if (ph > body - 5)
 			ph = body - 5;
 		if (big) {
 			int th = body / 2;
-			panel_misfit(c, a, 0, 0, lw, th);
-			panel_loss(c, a, 0, th, lw, body - th);
+			panel_misfit(c, a, 0, 0, lw, th, &away);
+			panel_loss(c, a, 0, th, lw, body - th, &away);
 		} else {
-			panel_misfit(c, a, 0, 0, lw, body);
+			panel_misfit(c, a, 0, 0, lw, body, &away);
 		}
 		panel_phase(c, a, lw + 2, 0, rw, ph);
-		panel_info(c, a, lw + 2, ph + 1, rw, body - ph - 1, big);
+		panel_info(c, a, lw + 2, ph + 1, rw, body - ph - 1, big, &away);
 	} else if (param && w >= PANEL_PARAM_MIN_COLS && h >= PANEL_PARAM_MIN_ROWS) {
 		/* misfit | parameter space | loss over per-layer paths | model */
 		int cw = w / 3, th = body / 2, lw = w / 2;
-		panel_misfit(c, a, 0, 0, cw, th);
+		panel_misfit(c, a, 0, 0, cw, th, &away);
 		panel_param(c, a, cw + 1, 0, cw, th);
-		top_right(c, a, false, 2 * cw + 2, 0, w - 2 * cw - 2, th);
-		panel_layers(c, a, 0, th, lw, body - th);
-		panel_info(c, a, lw + 2, th + 1, w - lw - 2, body - th - 1, true);
+		top_right(c, a, false, 2 * cw + 2, 0, w - 2 * cw - 2, th, &away);
+		panel_layers(c, a, 0, th, lw, body - th, &away);
+		panel_info(c, a, lw + 2, th + 1, w - lw - 2, body - th - 1, true, &away);
 	} else if (w >= 120 && h >= 36) {
 		int lw = w / 2, th = body / 2;
-		panel_misfit(c, a, 0, 0, lw, th);
-		top_right(c, a, param, lw + 1, 0, w - lw - 1, th);
-		panel_layers(c, a, 0, th, lw, body - th);
-		panel_info(c, a, lw + 2, th + 1, w - lw - 2, body - th - 1, true);
+		panel_misfit(c, a, 0, 0, lw, th, &away);
+		top_right(c, a, param, lw + 1, 0, w - lw - 1, th, &away);
+		panel_layers(c, a, 0, th, lw, body - th, &away);
+		panel_info(c, a, lw + 2, th + 1, w - lw - 2, body - th - 1, true, &away);
 	} else {
 		int lw = w * 56 / 100, th = body / 2;
-		panel_misfit(c, a, 0, 0, lw, body);
-		top_right(c, a, param, lw + 1, 0, w - lw - 1, th);
-		panel_info(c, a, lw + 2, th + 1, w - lw - 2, body - th - 1, true);
+		panel_misfit(c, a, 0, 0, lw, body, &away);
+		top_right(c, a, param, lw + 1, 0, w - lw - 1, th, &away);
+		panel_info(c, a, lw + 2, th + 1, w - lw - 2, body - th - 1, true, &away);
 	}
 	status_lines(c, a, h - 2, w);
 	if (a->help)

@@ -164,6 +164,29 @@ check "a preset's labels and sizes give way to --data" sh -c '[ "$0" -eq 0 ] && 
 "$GDPATH" --batch --seed 4357 --steps 3 >"$TMP/s4357.csv"
 check "seed 0 is a seed of its own (not mt19937's 4357)" sh -c '! cmp -s "$0" "$1"' "$TMP/s0.csv" "$TMP/s4357.csv"
 
+# --- issue 8: a theme that cannot be loaded is a usage error, on the command line or in
+# the config file alike (exit 2), and the same in the visualizer and --snapshot ---
+expect_fail "--theme nosuch: exit 2" 2 "unknown theme 'nosuch'" --theme nosuch
+expect_fail "--snapshot --theme nosuch: exit 2" 2 "unknown theme 'nosuch'" --snapshot --theme nosuch
+expect_fail "--batch --theme nosuch: exit 2" 2 "unknown theme 'nosuch'" --batch --theme nosuch
+printf 'trajectory = purpleish\n' >"$TMP/bad.theme"
+expect_fail "--theme with a malformed file: exit 2, file:line" 2 "bad.theme:1:" --theme "$TMP/bad.theme"
+mkdir -p "$TMP/xdgt/gdpath"
+printf 'theme = nosuch\n' >"$TMP/xdgt/gdpath/config"
+XDG_CONFIG_HOME=$TMP/xdgt expect_fail "theme = nosuch in the config: exit 2" 2 "nosuch" --preset fig1
+printf 'theme = %s\n' "$TMP/bad.theme" >"$TMP/xdgt/gdpath/config"
+XDG_CONFIG_HOME=$TMP/xdgt expect_fail "a malformed theme file in the config: exit 2" 2 "bad.theme:1:" --preset fig1
+
+# --- issue 8: the step-size rules keep GD stable where they promise to ---
+# shallow --train-output at its theory η (Thm 2.2's 1/(2β0²): [OS19b]'s fix v) converges
+run_gdpath --batch -m shallow --train-output --steps 300 --every 300
+check "shallow --train-output at the theory η: exit 0, the misfit falls" sh -c '[ "$0" -eq 0 ] &&
+	grep -v "^#" "$1" | awk -F, "NR == 2 { r0 = \$3 } NR > 2 { r = \$3 } END { exit !(r < r0) }"' "$status" "$TMP/out"
+# the mlp preset: η·β̂² stays below 2 along the whole path (β grows 2.6-fold on it)
+run_gdpath --batch --preset mlp --steps 4000 --every 4000
+check "mlp preset: η·β̂² < 2 along the path" sh -c '[ "$0" -eq 0 ] &&
+	grep -v "^#" "$1" | awk -F, "NR > 1 { e = \$8; b = \$12 } END { exit !(e * b * b < 2 && e * b * b > 0) }"' "$status" "$TMP/out"
+
 # --- the user's config file does not reach --batch output ---
 mkdir -p "$TMP/xdg/gdpath"
 printf 'seed = 5\neta = 0.01\nmodel = du\n' >"$TMP/xdg/gdpath/config"

@@ -12,7 +12,8 @@ man5=$srcdir/man/gdpath-themes.5
 # appear in names undone (\- \& \fX \(aq \e), so "\-\-model" reads "--model".
 norm() {
 	sed -e ':a' -e '/\\$/N; s/\\\n//; ta' \
-	    -e 's/\\-/-/g; s/\\&//g; s/\\f[BIRP]//g' -e "s/\\\\(aq/'/g" -e 's/\\e/\\/g' "$1"
+	    -e 's/\\-/-/g; s/\\&//g; s/\\f[BIRP]//g' -e "s/\\\\(aq/'/g" -e 's/\\e/\\/g' \
+	    -e 's/\\(<-/←/g; s/\\(->/→/g' "$1"
 }
 
 # tags FILE SECTION: the words of the tag lines (the line after .TP) in that .SH section,

@@ -436,6 +436,49 @@ static void test_axes(void **state)
 	canvas_free(c);
 }
 
+/* Issue 8: plot_legend_auto never covers data: it takes the first empty corner (NE, NW, SE,
+ * SW; the region's fill does not count as data), and declines (-1, nothing drawn) when
+ * every corner holds data or the box would not fit whole. */
+static void test_legend_auto(void **state)
+{
+	(void)state;
+	struct canvas *c = canvas_new(40, 10, CANVAS_BRAILLE);
+	struct plot p;
+	plot_init(&p, c, 0, 0, 40, 10, PLOT_NO_AXES);
+	plot_set_x(&p, 0, 1, PLOT_LINEAR);
+	plot_set_y(&p, 0, 1, PLOT_LINEAR);
+	struct plot_legend_entry e[] = {{PLOT_LEGEND_LINE, ROLE_GREEN_LINE, CANVAS_SOLID, 0, "green"},
+					{PLOT_LEGEND_LINE, ROLE_RED_LINE, CANVAS_DASHED, 0, "red"}};
+	/* data in the NE corner: the legend goes NW */
+	plot_fill_between(&p, 0, 0, 1, 0, ROLE_REGION); /* region everywhere: not data */
+	canvas_set_fill_glyph(c, ROLE_REGION, 0xB7);
+	plot_point(&p, 0.97, 0.95, 'x', ROLE_TRAJECTORY);
+	assert_int_equal(plot_legend_auto(&p, e, 2), 0);
+	assert_int_equal(canvas_cell(c, 0, 0)->ch, 0x250C); /* ┌ at NW */
+	int xs_seen = 0; /* the data point stays */
+	for (int x = 30; x < 40; x++)
+		xs_seen += canvas_cell(c, x, 0)->ch == 'x';
+	assert_int_equal(xs_seen, 1);
+	/* data in every corner: declined, nothing drawn over it */
+	canvas_clear(c);
+	plot_init(&p, c, 0, 0, 40, 10, PLOT_NO_AXES);
+	double xs[] = {0.01, 0.99}, ys[] = {0.01, 0.99};
+	for (int i = 0; i < 2; i++)
+		for (int j = 0; j < 2; j++)
+			plot_point(&p, xs[i], ys[j], 'x', ROLE_TRAJECTORY);
+	assert_int_equal(plot_legend_auto(&p, e, 2), -1);
+	for (int y = 0; y < 10; y++)
+		for (int x = 0; x < 40; x++)
+			assert_true(canvas_cell(c, x, y)->ch == ' ' || canvas_cell(c, x, y)->ch == 'x');
+	/* too wide to fit whole: declined rather than cut */
+	canvas_clear(c);
+	plot_init(&p, c, 0, 0, 11, 10, PLOT_NO_AXES); /* the box needs 5 + 7 = 12 columns */
+	assert_int_equal(plot_legend_auto(&p, e, 2), -1);
+	plot_init(&p, c, 0, 0, 12, 10, PLOT_NO_AXES);
+	assert_int_equal(plot_legend_auto(&p, e, 2), 0);
+	canvas_free(c);
+}
+
 static void test_legend(void **state)
 {
 	(void)state;
@@ -493,6 +536,7 @@ int main(void)
 	    cmocka_unit_test(test_bound_line),	 cmocka_unit_test(test_fill_between),
 	    cmocka_unit_test(test_polyline_nan), cmocka_unit_test(test_marks_and_huge),
 	    cmocka_unit_test(test_axes),	 cmocka_unit_test(test_legend),
+	    cmocka_unit_test(test_legend_auto),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -278,7 +278,7 @@ fi
 TAG=$((TAG + 1))
 new_session 100 30
 start $TAG --seed 1 -O adam --eta 1e6
-if wait_until drawn && wait_for 'paused'; then
+if wait_until drawn && wait_for 'blew up at step\|paused'; then
 	keys q
 	if wait_for "^EXIT$TAG=" && has "^EXIT$TAG=3\$" && term_ok $TAG; then
 		ok "the view: q after a blow-up exits 3, like --batch and --snapshot"

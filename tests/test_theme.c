@@ -8,6 +8,7 @@
 #endif
 
 #include <errno.h>
+#include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -669,6 +670,144 @@ static void test_shipped_step_down(void **state)
 	}
 }
 
+/* ---- issue 8: roles that share a plot differ in colour, perceptually ---- */
+
+/* sRGB → CIELAB (D65). */
+static void to_lab(int rgb, double lab[3])
+{
+	double c[3] = {(rgb >> 16) & 0xff, (rgb >> 8) & 0xff, rgb & 0xff};
+	for (int i = 0; i < 3; i++) {
+		double u = c[i] / 255;
+		c[i] = u > 0.04045 ? pow((u + 0.055) / 1.055, 2.4) : u / 12.92;
+	}
+	double X = (0.4124 * c[0] + 0.3576 * c[1] + 0.1805 * c[2]) / 0.95047;
+	double Y = 0.2126 * c[0] + 0.7152 * c[1] + 0.0722 * c[2];
+	double Z = (0.0193 * c[0] + 0.1192 * c[1] + 0.9505 * c[2]) / 1.08883;
+	double f[3] = {X, Y, Z};
+	for (int i = 0; i < 3; i++)
+		f[i] = f[i] > 216.0 / 24389 ? cbrt(f[i]) : (24389.0 / 27 * f[i] + 16) / 116;
+	lab[0] = 116 * f[1] - 16;
+	lab[1] = 500 * (f[0] - f[1]);
+	lab[2] = 200 * (f[1] - f[2]);
+}
+
+#define PI_ 3.14159265358979323846
+#define RAD(d) ((d) * PI_ / 180)
+#define DEG(r) ((r) * 180 / PI_)
+
+/* CIEDE2000 colour difference (Sharma, Wu & Dalal 2005). */
+static double ciede2000(const double l1[3], const double l2[3])
+{
+	double C1 = hypot(l1[1], l1[2]), C2 = hypot(l2[1], l2[2]), Cb = (C1 + C2) / 2;
+	double G = 0.5 * (1 - sqrt(pow(Cb, 7) / (pow(Cb, 7) + pow(25, 7))));
+	double a1 = (1 + G) * l1[1], a2 = (1 + G) * l2[1];
+	double C1p = hypot(a1, l1[2]), C2p = hypot(a2, l2[2]);
+	double h1 = fmod(DEG(atan2(l1[2], a1)) + 360, 360), h2 = fmod(DEG(atan2(l2[2], a2)) + 360, 360);
+	double dL = l2[0] - l1[0], dC = C2p - C1p, dh;
+	if (C1p * C2p == 0)
+		dh = 0;
+	else if (fabs(h2 - h1) <= 180)
+		dh = h2 - h1;
+	else
+		dh = h2 - h1 > 180 ? h2 - h1 - 360 : h2 - h1 + 360;
+	double dH = 2 * sqrt(C1p * C2p) * sin(RAD(dh / 2));
+	double Lb = (l1[0] + l2[0]) / 2, Cbp = (C1p + C2p) / 2, hb;
+	if (C1p * C2p == 0)
+		hb = h1 + h2;
+	else if (fabs(h1 - h2) <= 180)
+		hb = (h1 + h2) / 2;
+	else
+		hb = h1 + h2 < 360 ? (h1 + h2 + 360) / 2 : (h1 + h2 - 360) / 2;
+	double T = 1 - 0.17 * cos(RAD(hb - 30)) + 0.24 * cos(RAD(2 * hb)) +
+		   0.32 * cos(RAD(3 * hb + 6)) - 0.20 * cos(RAD(4 * hb - 63));
+	double dth = 30 * exp(-pow((hb - 275) / 25, 2));
+	double RC = 2 * sqrt(pow(Cbp, 7) / (pow(Cbp, 7) + pow(25, 7)));
+	double SL = 1 + 0.015 * pow(Lb - 50, 2) / sqrt(20 + pow(Lb - 50, 2));
+	double SC = 1 + 0.045 * Cbp, SH = 1 + 0.015 * Cbp * T, RT = -sin(RAD(2 * dth)) * RC;
+	return sqrt(pow(dL / SL, 2) + pow(dC / SC, 2) + pow(dH / SH, 2) +
+		    RT * (dC / SC) * (dH / SH));
+}
+
+/* The colour a role's glyphs take on a 256-colour terminal (its fg, or the background
+ * role's, or light grey for the terminal's own default). */
+static int role_rgb(const struct theme *t, int role)
+{
+	int c = t->style[role].fg;
+	if (c == COLOUR_DEFAULT)
+		c = t->style[ROLE_BACKGROUND].fg;
+	int rgb = colour_to_rgb(c);
+	return rgb < 0 ? 0xe5e5e5 : rgb;
+}
+
+static int bg_rgb(const struct theme *t)
+{
+	int rgb = colour_to_rgb(t->style[ROLE_BACKGROUND].bg);
+	return rgb < 0 ? 0x000000 : rgb;
+}
+
+/* Every pair of roles drawn in the same plot — misfit plot: trajectory, current point,
+ * the three lines, marks, ghosts 1–8; loss plot: trajectory, envelope, marks, ghosts;
+ * layers plot: layers 1–8 — and each of them against the background differ by a CIEDE2000
+ * ΔE of at least 10 (2.3 is a just noticeable difference) in every shipped colour theme,
+ * as a 256-colour terminal shows it. */
+static void test_roles_perceptually_distinct(void **state)
+{
+	(void)state;
+	enum { MIN_DE = 10 };
+	int misfit[] = {ROLE_TRAJECTORY, ROLE_CURRENT, ROLE_GREEN_LINE, ROLE_ZETA_LINE, ROLE_RED_LINE,
+			ROLE_MARK, ROLE_GHOST1, ROLE_GHOST1 + 1, ROLE_GHOST1 + 2, ROLE_GHOST1 + 3,
+			ROLE_GHOST1 + 4, ROLE_GHOST1 + 5, ROLE_GHOST1 + 6, ROLE_GHOST1 + 7, -1};
+	int loss[] = {ROLE_TRAJECTORY, ROLE_ENVELOPE, ROLE_MARK, ROLE_GHOST1, ROLE_GHOST1 + 1,
+		      ROLE_GHOST1 + 2, ROLE_GHOST1 + 3, ROLE_GHOST1 + 4, ROLE_GHOST1 + 5,
+		      ROLE_GHOST1 + 6, ROLE_GHOST1 + 7, -1};
+	int layers[] = {ROLE_LAYER1, ROLE_LAYER1 + 1, ROLE_LAYER1 + 2, ROLE_LAYER1 + 3,
+			ROLE_LAYER1 + 4, ROLE_LAYER1 + 5, ROLE_LAYER1 + 6, ROLE_LAYER1 + 7, -1};
+	const int *sets[] = {misfit, loss, layers};
+	int checked = 0, bad = 0;
+	for (size_t k = 0; k < SHIPPED_COUNT; k++) {
+		if (strcmp(shipped[k], "mono") == 0)
+			continue; /* no colour: attributes, glyphs and dash patterns */
+		char rel[64];
+		snprintf(rel, sizeof rel, "themes/%s.theme", shipped[k]);
+		char *path = src_path(rel), *why = NULL;
+		struct theme t;
+		if (theme_load_file(path, &t, &why) != 0)
+			fail_msg("%s: %s", path, why);
+		free(path);
+		theme_step_down(&t, 256);
+		double bg[3];
+		to_lab(bg_rgb(&t), bg);
+		for (size_t s = 0; s < 3; s++) {
+			for (const int *r = sets[s]; *r >= 0; r++) {
+				double a[3], b[3];
+				to_lab(role_rgb(&t, *r), a);
+				double d = ciede2000(a, bg);
+				if (d < MIN_DE) {
+					print_message("theme %s: %s on the background: ΔE %.1f\n",
+						      shipped[k], role_name(*r), d);
+					bad++;
+				}
+				for (const int *q = r + 1; *q >= 0; q++) {
+					to_lab(role_rgb(&t, *q), b);
+					d = ciede2000(a, b);
+					checked++;
+					if (d < MIN_DE) {
+						print_message("theme %s: %s and %s differ by ΔE %.1f < %d\n",
+							      shipped[k], role_name(*r), role_name(*q), d,
+							      MIN_DE);
+						bad++;
+					}
+				}
+			}
+		}
+	}
+	assert_int_equal(bad, 0);
+	assert_true(checked > 100);
+	/* the metric itself: Sharma et al.'s test pair 1, ΔE00 = 2.0425 */
+	double p1[3] = {50, 2.6772, -79.7751}, p2[3] = {50, 0, -82.7485};
+	assert_true(fabs(ciede2000(p1, p2) - 2.0425) < 1e-4);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -687,6 +826,7 @@ int main(void)
 	    cmocka_unit_test(test_colour_name),
 	    cmocka_unit_test(test_fg_bg_never_equal),
 	    cmocka_unit_test(test_shipped_step_down),
+	    cmocka_unit_test(test_roles_perceptually_distinct),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -468,13 +468,13 @@ static void overlay_cells(int optim, double eta, int *green, int *region, int *z
 	for (int s = 0; s < 30; s++)
 		assert_int_equal(run_step(app_active(&a)), RUN_OK);
 	struct canvas *c = canvas_new(120, 40, CANVAS_BRAILLE);
-	panel_misfit(c, &a, 0, 0, 60, 40);
+	panel_misfit(c, &a, 0, 0, 60, 40, NULL);
 	*green = cells_with(c, ROLE_GREEN_LINE, false);
 	*region = cells_with(c, ROLE_REGION, true);
 	*zeta = cells_with(c, ROLE_ZETA_LINE, false);
 	*red = cells_with(c, ROLE_RED_LINE, false);
 	canvas_clear(c);
-	panel_loss(c, &a, 0, 0, 120, 40);
+	panel_loss(c, &a, 0, 0, 120, 40, NULL);
 	*env = cells_with(c, ROLE_ENVELOPE, false) + cells_with(c, ROLE_ZETA_LINE, false);
 	canvas_free(c);
 	app_free(&a);

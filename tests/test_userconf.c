@@ -84,10 +84,12 @@ static void test_every_key(void **state)
 				    "seed = 4294967295\n"
 				    "model = glm\n"
 				    "optimizer = adam\n"
-				    "eta = 0.05\n",
+				    "eta = 0.05\n"
+				    "export_dir = /tmp/exports\n",
 				    &cause),
 			 0);
 	assert_null(cause);
+	assert_string_equal(o.export_dir, "/tmp/exports");
 	assert_string_equal(o.theme, "mono");
 	assert_int_equal(o.fps, 12);
 	assert_true(o.ascii);
@@ -152,7 +154,7 @@ static void test_bad_values(void **state)
 	(void)state;
 	expect_error(
 	    "theme = mono\ncolour = red\n",
-	    "2: unknown key 'colour' (theme, fps, preset, ascii, seed, model, optimizer, eta)");
+	    "2: unknown key 'colour' (theme, fps, preset, ascii, seed, model, optimizer, eta, export_dir)");
 	expect_error("fps = 0\n", "1: fps: '0' is not a whole number from 1 to 1000");
 	expect_error("\n\nfps = 1001\n", "3: fps: '1001' is not a whole number from 1 to 1000");
 	expect_error("fps = 2.5\n", "1: fps: '2.5' is not a whole number from 1 to 1000");

@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include <math.h>
+#include <stdbool.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -19,16 +20,18 @@
 #include "gdpath/canvas.h"
 #include "gdpath/data.h"
 #include "gdpath/keymap.h"
+#include "gdpath/layout.h"
 #include "gdpath/panel.h"
 #include "gdpath/preset.h"
 #include "gdpath/run.h"
+#include "gdpath/theory.h"
 #include "gdpath/view.h"
 
 static void opts_for(struct opts *o, const char *preset)
 {
 	memset(o, 0, sizeof *o);
 	run_cfg_default(&o->run);
-	o->steps = 0;
+	o->steps = -1;
 	o->every = 1;
 	o->fps = 30;
 	o->cols = 100;
@@ -77,7 +80,7 @@ static void test_red_below_green(void **state)
 	struct app a;
 	app_for(&a, "fig1");
 	struct canvas *c = canvas_new(60, 30, CANVAS_BRAILLE);
-	panel_misfit(c, &a, 0, 0, 60, 30);
+	panel_misfit(c, &a, 0, 0, 60, 30, NULL);
 	int both = 0;
 	for (int x = 8; x < 60; x++) {
 		int g = top_row(c, x, ROLE_GREEN_LINE, 1, 26), r = top_row(c, x, ROLE_RED_LINE, 1, 26);
@@ -108,10 +111,10 @@ static void lines_and_path(const char *preset, int w, int h, struct canvas **lin
 	app_for(&a, preset);
 	*lines = canvas_new(w, h, CANVAS_BRAILLE);
 	*path = canvas_new(w, h, CANVAS_BRAILLE);
-	panel_misfit(*lines, &a, 0, 0, w, h);
+	panel_misfit(*lines, &a, 0, 0, w, h, NULL);
 	app_advance(&a, 400, 0);
 	a.bounds = false;
-	panel_misfit(*path, &a, 0, 0, w, h);
+	panel_misfit(*path, &a, 0, 0, w, h, NULL);
 	app_free(&a);
 }
 
@@ -211,7 +214,7 @@ static void test_tick_labels(void **state)
 	app_for(&a, "fig1");
 	app_advance(&a, 200, 0);
 	struct canvas *c = canvas_new(60, 20, CANVAS_BRAILLE);
-	panel_loss(c, &a, 0, 0, 60, 20);
+	panel_loss(c, &a, 0, 0, 60, 20, NULL);
 	char row[512];
 	size_t n = canvas_render_buf(c, NULL, 0);
 	char *all = malloc(n + 1);
@@ -242,17 +245,41 @@ static void test_help_and_too_small(void **state)
 	assert_non_null(strstr(h, "pause / run"));
 	assert_non_null(strstr(h, "fan: 5 runs"));
 	free(h);
-	/* on a tall terminal every binding is listed with its key and its help text */
+	/* on a tall terminal every help line is listed with its keys and its full text */
 	char *big = render(&a, 120, 44, CANVAS_BRAILLE);
-	size_t nb;
-	const struct binding *b = keymap_bindings(&nb);
-	for (size_t i = 0; i < nb; i++) {
-		char line[160];
-		snprintf(line, sizeof line, "%-6s %s", b[i].label, action_help(b[i].action));
+	size_t nl, nb;
+	const struct help_line *hl = keymap_help_lines(&nl);
+	for (size_t i = 0; i < nl; i++) {
+		char keys[32], line[160];
+		keymap_help_keys(&hl[i], keys, sizeof keys);
+		snprintf(line, sizeof line, "%s%*s %s", keys, 6 - layout_cells(keys), "", hl[i].text);
 		if (strstr(big, line) == NULL)
 			fail_msg("help overlay lacks '%s'", line);
 	}
 	free(big);
+	/* every binding is on a help line */
+	const struct binding *b = keymap_bindings(&nb);
+	for (size_t i = 0; i < nb; i++) {
+		bool found = false;
+		for (size_t j = 0; j < nl; j++)
+			found |= hl[j].action == b[i].action || hl[j].partner == b[i].action;
+		if (!found)
+			fail_msg("key '%s' is not in the help", b[i].label);
+	}
+	/* at 70×20 every line is there, whole (full or brief), nothing cut */
+	char *small = render(&a, 70, 20, CANVAS_BRAILLE);
+	if (strstr(small, "…"))
+		fail_msg("help at 70x20 cuts text:\n%s", small);
+	for (size_t i = 0; i < nl; i++) {
+		char keys[32], l1[160], l2[160];
+		keymap_help_keys(&hl[i], keys, sizeof keys);
+		int pad = 6 - layout_cells(keys);
+		snprintf(l1, sizeof l1, "%s%*s %s", keys, pad, "", hl[i].text);
+		snprintf(l2, sizeof l2, "%s%*s %s", keys, pad, "", hl[i].brief);
+		if (!strstr(small, l1) && !strstr(small, l2))
+			fail_msg("help at 70x20 lacks '%s':\n%s", l2, small);
+	}
+	free(small);
 	app_key(&a, '?');
 	assert_false(a.help);
 	char *s = render(&a, 40, 12, CANVAS_BRAILLE);
@@ -281,6 +308,109 @@ static void test_every_preset_draws(void **state)
 	}
 }
 
+/* The layout keeps items whole, by priority: a less important item never displaces a more
+ * important one, a brief form stands in when the full one does not fit, and an item wider
+ * than the box is dropped, not cut. */
+static void test_layout_priorities(void **state)
+{
+	(void)state;
+	struct llist l;
+	struct lplace pl[LAYOUT_MAX_ITEMS];
+	llist_init(&l);
+	llist_add(&l, 3, 0, "aaaaaaaaaa");            /* 10 cells, least important */
+	llist_add(&l, 0, 0, "bbbbbbbbbb");            /* must stay */
+	llist_brief(llist_add(&l, 1, 0, "cccccccccccc"), "ccc"); /* 12 or 3 */
+	llist_break(&l);
+	llist_add(&l, 0, 0, "%s", "dddddddddddddddddddddddddddddd"); /* wider than the box */
+	int rows = layout_fit(l.it, l.n, 20, 1, 2, pl);
+	assert_int_equal(rows, 1);
+	assert_true(pl[1].shown);
+	assert_true(pl[2].shown);
+	assert_true(pl[2].brief); /* 10 + 2 + 12 > 20: the brief form */
+	assert_false(pl[0].shown); /* no room left for the least important */
+	assert_false(pl[3].shown); /* 30 cells never fit 20 */
+	assert_int_equal(pl[1].x, 0);
+	assert_int_equal(pl[2].x, 12);
+	/* two rows: the groups start rows of their own, the first group wraps */
+	rows = layout_fit(l.it, l.n, 24, 2, 2, pl);
+	assert_true(pl[0].shown && pl[1].shown && pl[2].shown);
+	assert_int_equal(pl[0].y, 0);
+	assert_int_equal(pl[1].y, 0);
+	assert_int_equal(pl[2].y, 1);
+	assert_false(pl[3].shown);
+	assert_int_equal(rows, 2);
+	/* multi-byte text counts cells, not bytes */
+	assert_int_equal(layout_cells("η·β²=0.5"), 8);
+}
+
+/* Issue 8: at 80×24 every preset shows, whole, what the lesson needs; at 80×24, 100×30,
+ * 120×40 and 200×60 no item of the model panel or the status lines is cut ('…') and the
+ * path/bound bar stays on its row (no U+FFFD from a cut multi-byte glyph). */
+static void test_every_preset_fits(void **state)
+{
+	(void)state;
+	static const int sizes[][2] = {{80, 24}, {100, 30}, {120, 40}, {200, 60}};
+	for (size_t i = 0; i < preset_count(); i++) {
+		struct app a;
+		app_for(&a, preset_at(i)->name);
+		app_advance(&a, 300, 0);
+		for (size_t k = 0; k < sizeof sizes / sizeof sizes[0]; k++) {
+			char *s = render(&a, sizes[k][0], sizes[k][1], CANVAS_BRAILLE);
+			if (strstr(s, "…") || strstr(s, "\xEF\xBF\xBD"))
+				fail_msg("%s at %dx%d cuts text:\n%s", preset_at(i)->name, sizes[k][0],
+					 sizes[k][1], s);
+			static const char *const need[] = {"misfit ", "path ", "directness ", "η=",
+							   "η·β²=", "step ", "? help"};
+			for (size_t j = 0; j < sizeof need / sizeof need[0]; j++)
+				if (strstr(s, need[j]) == NULL)
+					fail_msg("%s at %dx%d lacks '%s':\n%s", preset_at(i)->name,
+						 sizes[k][0], sizes[k][1], need[j], s);
+			/* ζ under Thm 9.3, else the verdict: which theorem applies or why none */
+			const struct theory *th = app_active(&a)->th;
+			char vt[192], vb[64];
+			theory_verdict_text(th, false, false, vt, sizeof vt);
+			panel_verdict_brief(th, false, vb, sizeof vb);
+			if (th->verdict == TV_THM93 ? !strstr(s, "ζ") : !strstr(s, vt) && !strstr(s, vb))
+				fail_msg("%s at %dx%d lacks the verdict '%s':\n%s", preset_at(i)->name,
+					 sizes[k][0], sizes[k][1], vb, s);
+			if (!strstr(s, "outside") && !strstr(s, "checked"))
+				fail_msg("%s at %dx%d lacks the outside count:\n%s", preset_at(i)->name,
+					 sizes[k][0], sizes[k][1], s);
+			if (!strstr(s, "distance ") && !strstr(s, "dist "))
+				fail_msg("%s lacks the distance", preset_at(i)->name);
+			if (!strstr(s, "distance/‖θ*-θ0‖") && !strstr(s, "ratio to θ*") &&
+			    !strstr(s, "≤ ‖θ*-θ0‖"))
+				fail_msg("%s lacks the ratio to θ* or its bound:\n%s",
+					 preset_at(i)->name, s);
+			free(s);
+		}
+		/* marks that collide (θ* on r0/α in fig1-upper) keep both labels whole */
+		if (strcmp(preset_at(i)->name, "fig1-upper") == 0) {
+			char *m = render(&a, 80, 24, CANVAS_ASCII);
+			if (!strstr(m, "r0/alpha") || !strstr(m, "theta*") || !strstr(m, "r0/beta"))
+				fail_msg("fig1-upper: a mark's label is hidden:\n%s", m);
+			free(m);
+		}
+		/* ASCII mode (--ascii, or outside UTF-8) at 80×24: the same items in words */
+		char *s = render(&a, 80, 24, CANVAS_ASCII);
+		static const char *const need[] = {"misfit ", "path ", "directness ", "eta=",
+						   "eta*beta^2=", "step ", "? help"};
+		for (size_t j = 0; j < sizeof need / sizeof need[0]; j++)
+			if (strstr(s, need[j]) == NULL)
+				fail_msg("%s --ascii at 80x24 lacks '%s':\n%s", preset_at(i)->name, need[j], s);
+		const struct theory *th = app_active(&a)->th;
+		char vt[192], vb[64];
+		theory_verdict_text(th, true, false, vt, sizeof vt);
+		panel_verdict_brief(th, true, vb, sizeof vb);
+		if (th->verdict == TV_THM93 ? !strstr(s, "zeta") : !strstr(s, vt) && !strstr(s, vb))
+			fail_msg("%s --ascii at 80x24 lacks the verdict '%s':\n%s", preset_at(i)->name, vb, s);
+		if (!strstr(s, "outside") && !strstr(s, "checked"))
+			fail_msg("%s --ascii at 80x24 lacks the outside count:\n%s", preset_at(i)->name, s);
+		free(s);
+		app_free(&a);
+	}
+}
+
 /* A diverging fan member is marked, never drawn as garbage. */
 static void test_fan_divergence_is_shown(void **state)
 {
@@ -294,10 +424,15 @@ static void test_fan_divergence_is_shown(void **state)
 	assert_int_equal(a.nruns, 5);
 	app_advance(&a, 3000, 0);
 	char *s = render(&a, 120, 40, CANVAS_BRAILLE);
-	assert_non_null(strstr(s, "η×¼"));
-	assert_non_null(strstr(s, "η×4"));
+	assert_non_null(strstr(s, "(×¼)"));
+	assert_non_null(strstr(s, "(×4)"));
 	assert_non_null(strstr(s, "diverged at step"));
 	assert_null(strstr(s, "nan"));
+	/* runs differ without colour: each ghost's legend entry and end point has its glyph */
+	assert_non_null(strstr(s, "○ "));
+	assert_non_null(strstr(s, "□ "));
+	assert_non_null(strstr(s, "△ "));
+	assert_non_null(strstr(s, "◇ "));
 	free(s);
 	app_free(&a);
 }
@@ -314,6 +449,8 @@ int main(void)
 	    cmocka_unit_test(test_help_and_too_small),
 	    cmocka_unit_test(test_every_preset_draws),
 	    cmocka_unit_test(test_fan_divergence_is_shown),
+	    cmocka_unit_test(test_layout_priorities),
+	    cmocka_unit_test(test_every_preset_fits),
 	};
 	return cmocka_run_group_tests_name("view", tests, NULL, NULL);
 }

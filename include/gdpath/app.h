@@ -11,6 +11,8 @@
 #include "gdpath/keymap.h"
 #include "gdpath/theme.h"
 
+struct track_point;
+
 enum { APP_MAX_RUNS = 8 };
 
 struct eta_sweep;
@@ -59,12 +61,15 @@ struct app {
 	int nmarks;
 	bool mark_added;            /* a mark was just added (the recorder takes it) */
 	bool help;                  /* help overlay shown */
+	bool legends;               /* plot legends shown (k) */
 	bool loss_log, step_log;    /* loss plot axes */
 	int axis;                   /* enum axis_mode */
 	bool ascii;
 
 	struct theme theme;
 	char theme_name[64];
+	int colours;                /* colours the terminal shows (ui.c; 256 for --snapshot) */
+	bool region_fill;           /* the region shows by a fill glyph (no background for it) */
 
 	bool editing;               /* typing an exact η */
 	char edit[32];
@@ -82,6 +87,9 @@ struct app {
 
 	struct phase_live *phase;   /* the live phase diagram (phase presets), or NULL */
 	size_t phase_seen;          /* trials the pool had finished at the last look */
+	long stop_at;               /* --steps in the visualizer: pause at this step (-1: none) */
+	bool speed_auto;            /* the adaptive pace (no --speed, no ] or [ yet) */
+	long cursor;                /* ←/→: index into the active run's history, -1: live */
 };
 
 /* Build the first run from o. -1 with *cause and *status (exit status) on failure. */
@@ -111,6 +119,18 @@ void app_update_planes(struct app *a);
  * shows, so a screen whose runs are idle still redraws. */
 bool app_take_changed(struct app *a);
 
+/* The terminal shows ncolours colours (0: none): decides whether the region is drawn
+ * with a fill glyph (fewer than 256 colours, or a theme without a region colour). */
+void app_set_colours(struct app *a, int ncolours);
+/* Steps per second ui.c paces the runs at (0: unlimited): --speed or ]/[, or else the
+ * adaptive pace — the active run's geometric decay so far, extrapolated, reaches 1 % of r0
+ * in APP_PACE_SECONDS (10 to 20000 steps per second; 10 before there are 5 steps). */
+enum { APP_PACE_SECONDS = 6 };
+double app_speed(const struct app *a);
+/* The point the view shows: the history point under the cursor, or the current one. */
+const struct track_point *app_view_point(const struct app *a, int run);
+/* Arrow keys as app_key codes (above any character). */
+enum { APP_KEY_LEFT = 0x110000, APP_KEY_RIGHT, APP_KEY_HOME, APP_KEY_END };
 /* The run keys act on. */
 struct run *app_active(const struct app *a);
 /* The colour role of run i (ROLE_TRAJECTORY for the active run, ghosts ROLE_GHOST1+). */

@@ -43,10 +43,19 @@
 
 enum canvas_mode { CANVAS_BRAILLE, CANVAS_ASCII };
 
-enum canvas_style { CANVAS_SOLID, CANVAS_DASHED, CANVAS_DOTTED };
+enum canvas_style {
+	CANVAS_SOLID,
+	CANVAS_DASHED,
+	CANVAS_DOTTED,
+	CANVAS_DASHDOT,
+	CANVAS_LONGDASH,
+	CANVAS_SPARSE,
+	CANVAS_STYLE_COUNT
+};
 
 /* Dash patterns, counted in dots along the line's major axis: dashed = 4 on, 2 off;
- * dotted = 1 on, 1 off. A line that starts where the previous one (same style) ended continues
+ * dotted = 1 on, 1 off; dash-dot = 4 on, 2 off, 1 on, 2 off; long dash = 8 on, 3 off;
+ * sparse = 1 on, 3 off. A line that starts where the previous one (same style) ended continues
  * its pattern, so polylines of short segments still look dashed. */
 
 enum {
@@ -91,6 +100,10 @@ int canvas_priority(const struct canvas *c, int role);
 /* In ASCII mode, show every dot block of this role as ch (printable ASCII); 0 = by shape. */
 void canvas_set_ascii_glyph(struct canvas *c, int role, char ch);
 
+/* Show ch (0: nothing) in the empty cells whose background is role, in that role's colour:
+ * a region that must stay visible without background colours (8/16-colour terminals,
+ * mono) shows by glyph density. In ASCII mode ch goes through canvas_ascii. */
+void canvas_set_fill_glyph(struct canvas *c, int role, uint32_t ch);
 /* Clip rectangle (cells) for dots, lines and markers; intersected with the canvas. Text and
  * background fills clip to the canvas only. */
 void canvas_set_clip(struct canvas *c, int x, int y, int w, int h);

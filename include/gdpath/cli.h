@@ -42,6 +42,7 @@ struct opts {
 	bool ascii;
 	int fps;
 	double speed;        /* steps per second at most in the visualizer (0: unlimited) */
+	bool speed_auto;     /* no --speed: the adaptive pace (app_speed) */
 	int cols, rows;      /* --size for --snapshot */
 	struct sweep_opts sw;
 	const char *record;  /* --record FILE: the session's keys, for --replay */
@@ -49,6 +50,8 @@ struct opts {
 	const char *cast;    /* --cast FILE: an asciicast v2 recording of the screen */
 	char **merge_files;  /* --merge FILE...: the files (in argv) */
 	size_t nmerge;
+	bool paused;         /* --paused: the visualizer starts paused */
+	const char *export_dir; /* --export-dir: where x writes (NULL: the current directory) */
 	bool given[CLI_MAX_OPT]; /* options given on the command line, by getopt code */
 };
 

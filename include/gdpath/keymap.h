@@ -41,6 +41,9 @@ enum action {
 	ACTION_EXPORT,
 	ACTION_HELP,
 	ACTION_QUIT,
+	ACTION_CURSOR_BACK,
+	ACTION_CURSOR_FWD,
+	ACTION_LEGEND,
 	ACTION_COUNT
 };
 
@@ -54,6 +57,15 @@ struct binding {
 enum action keymap_lookup(int key);
 /* All bindings in help order. */
 const struct binding *keymap_bindings(size_t *count);
+/* The help overlay's lines: an action, its partner (ACTION_NONE or the reverse key, shown
+ * on the same line) and the text in full and brief forms. Every binding is on a line. */
+struct help_line {
+	enum action action, partner;
+	const char *text, *brief;
+};
+const struct help_line *keymap_help_lines(size_t *count);
+/* The keys of a help line ("m M", "space"), from the bindings. */
+void keymap_help_keys(const struct help_line *h, char *buf, size_t len);
 /* One line describing an action, for the help overlay and the man page. */
 const char *action_help(enum action a);
 

@@ -4,6 +4,9 @@
 #ifndef GDPATH_PANEL_H
 #define GDPATH_PANEL_H
 
+#include <stdbool.h>
+#include <stddef.h>
+
 struct app;
 struct canvas;
 
@@ -15,8 +18,33 @@ struct syms {
 };
 const struct syms *view_syms(const struct app *a);
 
-void panel_misfit(struct canvas *c, const struct app *a, int x, int y, int w, int h);
-void panel_loss(struct canvas *c, const struct app *a, int x, int y, int w, int h);
-void panel_layers(struct canvas *c, const struct app *a, int x, int y, int w, int h);
+/* Legend entries that no empty corner of their plot could hold (a legend never covers
+ * data): the view shows them beside the plots. */
+enum { PANEL_LEGEND_MAX = 24 };
+struct panel_legend {
+	int n;
+	char text[PANEL_LEGEND_MAX][160];
+	int role[PANEL_LEGEND_MAX];
+};
+
+/* Each draws into x, y, w, h; away (may be NULL) collects the legend entries not placed. */
+void panel_misfit(struct canvas *c, const struct app *a, int x, int y, int w, int h,
+		  struct panel_legend *away);
+void panel_loss(struct canvas *c, const struct app *a, int x, int y, int w, int h,
+		struct panel_legend *away);
+void panel_layers(struct canvas *c, const struct app *a, int x, int y, int w, int h,
+		  struct panel_legend *away);
+/* Panel 4 (panel_info.c): the model and the theory's verdict as whole items by priority,
+ * then the legend entries in away that no plot had room for. */
+void panel_info(struct canvas *c, const struct app *a, int x, int y, int w, int h,
+		bool with_layers, const struct panel_legend *away);
+/* "model shallow softplus  n=100 d=20 k=20  p=400 p/n=4" */
+struct run;
+struct theory;
+void panel_model_line(const struct run *r, char *buf, size_t len);
+/* The verdict of theory_verdict_text in a few words. */
+const char *panel_verdict_brief(const struct theory *th, bool ascii, char *buf, size_t len);
+/* %.3g, or "n/a", "inf" (view.c). */
+const char *panel_num(double v, char *buf, size_t len);
 
 #endif

@@ -7,7 +7,7 @@ struct app;
 struct canvas;
 
 /* Rows the panel wants for its grid at full resolution (title, grid, axis, legend). */
-int panel_phase_rows(const struct app *a);
+int panel_phase_rows(const struct app *a, int w);
 /* Draw the map of a->phase into the rectangle (nothing when a->phase is NULL). */
 void panel_phase(struct canvas *c, const struct app *a, int x, int y, int w, int h);
 

@@ -128,6 +128,10 @@ void plot_fill_between(struct plot *p, double a1, double b1, double a2, double b
  * line's row. */
 void plot_vmark(struct plot *p, double x, int role, const char *label);
 void plot_hmark(struct plot *p, double y, int role, const char *label);
+/* plot_vmark with the label on row `row` of the data area (0: the top row), and the
+ * column where plot_vmark puts a label (-1 when x is outside), to keep labels apart. */
+void plot_vmark_row(struct plot *p, double x, int role, const char *label, int row);
+int plot_vmark_label_x(const struct plot *p, double x, const char *label);
 /* A marker glyph (canvas_marker) at a data point, e.g. the current point. */
 void plot_point(struct plot *p, double x, double y, uint32_t glyph, int role);
 
@@ -149,6 +153,10 @@ void plot_legend(struct plot *p, const struct plot_legend_entry *e, int n, enum 
  * NE, SW, NW in that order). It composes the canvas to look, so call it after the data. */
 enum plot_corner plot_legend_corner(struct plot *p, const struct plot_legend_entry *e, int n);
 
+/* A legend that never covers data: the first corner (NE, NW, SE, SW) whose box holds no
+ * data glyph (the region's fill does not count); 0 when drawn, -1 when no corner is empty
+ * or the box does not fit whole (the caller shows it elsewhere). Draw the data first. */
+int plot_legend_auto(struct plot *p, const struct plot_legend_entry *e, int n);
 /* The line style that tells a role apart without colour (see above). */
 enum canvas_style plot_role_style(int role);
 

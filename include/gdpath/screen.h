@@ -20,6 +20,8 @@ void screen_set_theme(const struct theme *t);
  * and doupdate() once. A size change since the last blit repaints everything. Returns 0, or
  * -1 when the shadow copy cannot be allocated (the screen was still drawn in full). */
 int screen_blit(struct canvas *c);
+/* Colours in use: the terminal's count after screen_init, 0 without colour. */
+int screen_colours(void);
 /* Forget what was drawn: the next blit writes every cell, and curses repaints the whole
  * terminal (after a resize, a theme change or a resume from Ctrl-Z). */
 void screen_invalidate(void);

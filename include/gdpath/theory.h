@@ -137,6 +137,10 @@ void theory_set_method(struct theory *th, int optim_kind, size_t minibatch);
 void theory_observe(struct theory *th, long step, double eta, double distance, double residual,
 		    const double *theta);
 /* True where the verdict is a guarantee of a theorem whose conditions hold at this η. */
+/* The verdict, λ̂ and ζ̂ for a new η at the current point, before any step is taken with it:
+ * theory_observe without counting a step (checked, outside and Thm 4.1's product stay). */
+void theory_preview(struct theory *th, double eta, double distance, double residual,
+		    const double *theta);
 bool theory_guaranteed(const struct theory *th);
 /* The verdict in words, naming its source: short (status line) or long (model panel). */
 const char *theory_verdict_text(const struct theory *th, bool ascii, bool long_form, char *buf,

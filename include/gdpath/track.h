@@ -18,6 +18,12 @@ struct model;
 struct track_point {
 	long step;
 	double loss, residual, distance, path, eta;
+	/* What the theory measured at this step (track_annotate): α, β where the spectrum was
+	 * computed at this step (else NAN), ζ̂, λ̂ and the outside count after it (NAN, -1:
+	 * not measured). */
+	double alpha, beta, zeta, lambda;
+	double alpha_hat, beta_hat; /* min α, max β along the path so far */
+	long checked, outside; /* steps a theorem covered and where it failed (-1: none) */
 };
 
 enum { TRACK_MAX_MARKS = 64 };
@@ -43,6 +49,8 @@ struct track {
 	long stride;
 	struct track_point *h;
 	double *h_ldist, *h_lpath; /* cap × nlayers */
+	double *h_x;               /* cap × MODEL_MAX_EXTRAS: the model's quantities, NAN where
+				    * they were not measured at that point (track_set_extras) */
 
 	/* Steps where η changed (the last TRACK_MAX_MARKS). */
 	size_t nmarks;
@@ -64,6 +72,14 @@ void track_push(struct track *t, long step, const double *theta, const double *r
  * next track_push then uses instead of reading θ again. Same numbers as the update followed
  * by track_push, to the bit. */
 void track_move(struct track *t, double *theta, const double *g, double eta);
+/* The theory's values after the step just pushed (see struct track_point); the history
+ * point of this step, if there is one, gets them too. */
+void track_annotate(struct track *t, double alpha, double beta, double alpha_hat,
+		    double beta_hat, double zeta, double lambda, long checked,
+		    long outside);
+/* The model's own quantities measured at the current step: kept on the history point of
+ * this step, if there is one. */
+void track_set_extras(struct track *t, const double *x, size_t n);
 /* Note that η changes to eta at this step (drawn as a mark on the loss plot). */
 void track_mark_eta(struct track *t, long step, double eta);
 
