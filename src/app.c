@@ -229,7 +229,10 @@ static int switch_model(struct app *a, int dir)
 	size_t n = model_count(), i = 0;
 	while (i < n && model_at(i) != a->base.run.ops)
 		i++;
-	i = (i + n + (size_t)(dir > 0 ? 1 : n - 1)) % n;
+	/* image models (lenet) need their data and an η of their own: --model or a preset */
+	do
+		i = (i + n + (size_t)(dir > 0 ? 1 : n - 1)) % n;
+	while (model_at(i)->images && model_at(i) != a->base.run.ops);
 	struct run_cfg *c = &a->base.run;
 	struct run_cfg old = *c;
 	c->ops = model_at(i);
@@ -446,13 +449,20 @@ static int next_preset(struct app *a)
 		while (i < n && strcmp(preset_at(i)->name, a->base.preset) != 0)
 			i++;
 	i = a->base.preset ? (i + 1) % n : 0;
-	const struct preset *p = preset_at(i);
-	struct opts o = a->base;
-	unsigned long seed = o.run.seed;
-	run_cfg_default(&o.run);
-	o.run.seed = seed;
-	o.preset = p->name;
-	p->apply(&o);
+	const struct preset *p;
+	struct opts o;
+	/* the image presets (lenet-*) take seconds to load: --preset only, not this cycle */
+	for (size_t tries = 0;; tries++, i = (i + 1) % n) {
+		p = preset_at(i);
+		o = a->base;
+		unsigned long seed = o.run.seed;
+		run_cfg_default(&o.run);
+		o.run.seed = seed;
+		o.preset = p->name;
+		p->apply(&o);
+		if (!o.run.ops->images || tries >= n)
+			break;
+	}
 	struct opts old = a->base;
 	a->base = o;
 	if (rebuild(a) != 0) {

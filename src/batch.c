@@ -11,7 +11,9 @@
 
 #include "gdpath/batch.h"
 #include "gdpath/cli.h"
+#include "gdpath/clserr.h"
 #include "gdpath/data.h"
+#include "gdpath/idx.h"
 #include "gdpath/run.h"
 #include "gdpath/theory.h"
 #include "gdpath/track.h"
@@ -51,8 +53,15 @@ void batch_write_meta(FILE *out, const struct run *r)
 	fputc('\n', out);
 	fprintf(out, "# p: %zu\n", m->p);
 	fprintf(out, "# seed: %lu\n", r->cfg.seed);
-	fprintf(out, "# data: %s\n", r->cfg.data_file ? r->cfg.data_file : "generated");
-	fprintf(out, "# labels: %s\n", r->cfg.data_file ? "from data" : labels_name(r->cfg.labels));
+	if (m->ops->images) {
+		fprintf(out, "# data: %s (%zu training images drawn by the seed)\n",
+			r->cfg.data_file ? r->cfg.data_file : IDX_DEFAULT_DIR, m->nsamples);
+		fprintf(out, "# labels: one-hot, %zu classes\n", m->nout);
+	} else {
+		fprintf(out, "# data: %s\n", r->cfg.data_file ? r->cfg.data_file : "generated");
+		fprintf(out, "# labels: %s\n",
+			r->cfg.data_file ? "from data" : labels_name(r->cfg.labels));
+	}
 	fprintf(out, "# init: %s\n", r->cfg.init == INIT_ZERO   ? "zero"
 				     : r->cfg.init == INIT_FILE ? r->cfg.init_file
 								: "random");
@@ -74,7 +83,17 @@ void batch_write_meta(FILE *out, const struct run *r)
 		num(out, th->star_dist);
 		fputc('\n', out);
 	}
-	fprintf(out, "# spectrum_every: %ld\n", th->every);
+	if (th->spectrum_off)
+		fputs("# spectrum: not computed (J is out of reach at this size): alpha, beta, "
+		      "delta, L, lambda, zeta and the bound lines are undefined\n", out);
+	else
+		fprintf(out, "# spectrum_every: %ld\n", th->every);
+	if (r->measure_every > 1)
+		fprintf(out, "# measure_every: %ld (minibatch steps: residual on all n samples every "
+			"%ld steps; rows only there)\n", r->measure_every, r->measure_every);
+	if (r->ce)
+		fprintf(out, "# class_errors: train on the n samples, test on the first %zu test "
+			"images, every %ld steps\n", r->ce->ntest, r->errors_every);
 	if (th->no_guarantee)
 		fputs("# warning: alpha0 = 0 (n > p or J rank-deficient): no guarantee applies\n", out);
 }
@@ -88,6 +107,8 @@ void batch_write_header(FILE *out, const struct run *r)
 		fprintf(out, ",distance.%s,ndistance.%s,path.%s", n, n, n);
 	}
 	fputs(",zeta,lambda,outside", out);
+	if (r->ce)
+		fputs(",train_error,test_error", out);
 	for (size_t i = 0; i < r->nextras; i++)
 		fprintf(out, ",%s", r->extra_names[i]);
 	fputc('\n', out);
@@ -112,8 +133,8 @@ static void write_row(FILE *out, struct run *r, const struct track_point *pt,
 	field(out, pt->eta, 1);
 	field(out, th->alpha, spec);
 	field(out, th->beta, spec);
-	field(out, th->alpha_hat, 1);
-	field(out, th->beta_hat, 1);
+	field(out, th->alpha_hat, !th->spectrum_off);
+	field(out, th->beta_hat, !th->spectrum_off);
 	for (size_t l = 0; l < t->nlayers; l++) {
 		field(out, ldist[l], 1);
 		field(out, track_layer_ndistance(t, l, ldist[l]), t->l0norm[l] > 0);
@@ -121,7 +142,12 @@ static void write_row(FILE *out, struct run *r, const struct track_point *pt,
 	}
 	field(out, th->zeta_hat, current && !isnan(th->zeta_hat));
 	field(out, th->lambda_hat, current && !isnan(th->lambda_hat));
-	field(out, (double)th->outside, current && r->cfg.ocfg.kind == OPT_GD);
+	field(out, (double)th->outside, current && r->cfg.ocfg.kind == OPT_GD && !th->spectrum_off);
+	if (r->ce) {
+		int now = current && r->ce->step == pt->step;
+		field(out, r->ce->train, now);
+		field(out, r->ce->test, now);
+	}
 	if (current && r->nextras)
 		run_update_extras(r);
 	for (size_t i = 0; i < r->nextras; i++)
@@ -164,6 +190,7 @@ int batch_main(const struct opts *o)
 	batch_write_header(out, r);
 	batch_write_row(out, r);
 	int rc = EXIT_OK;
+	r->measure_at = o->steps;
 	for (long s = 1; s <= o->steps; s++) {
 		int st = run_step(r);
 		if (st != RUN_OK) {
@@ -181,7 +208,7 @@ int batch_main(const struct opts *o)
 			}
 			break;
 		}
-		if (s % o->every == 0 || s == o->steps)
+		if ((s % o->every == 0 && r->tr->measured == s) || s == o->steps)
 			batch_write_row(out, r);
 	}
 	if (fflush(out) != 0 || ferror(out)) {

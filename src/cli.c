@@ -33,6 +33,7 @@ enum {
 	OPT_BETA2,
 	OPT_ADAM_EPS,
 	OPT_SPECTRUM_EVERY,
+	OPT_MEASURE_EVERY,
 	OPT_PRESET,
 	OPT_BATCH,
 	OPT_STEPS,
@@ -69,6 +70,7 @@ static const struct option longopts[] = {
     {"eta", required_argument, NULL, 'e'},
     {"seed", required_argument, NULL, 's'},
     {"spectrum-every", required_argument, NULL, OPT_SPECTRUM_EVERY},
+    {"measure-every", required_argument, NULL, OPT_MEASURE_EVERY},
     {"preset", required_argument, NULL, OPT_PRESET},
     {"batch", no_argument, NULL, OPT_BATCH},
     {"steps", required_argument, NULL, OPT_STEPS},
@@ -103,7 +105,8 @@ void cli_usage(FILE *out)
 	      "loss against its guaranteed rate, and per-layer path lengths.\n"
 	      "\n"
 	      "Model and data:\n"
-	      "  -m, --model NAME        linear, glm, lowrank, shallow, du, mlp (default linear)\n"
+	      "  -m, --model NAME        linear, glm, lowrank, shallow, du, mlp, lenet (default\n"
+	      "                          linear)\n"
 	      "  -n, --samples N         number of data points n\n"
 	      "  -d, --dim D             input dimension d (matrix side for lowrank)\n"
 	      "  -k, --width K           hidden units k (m for du, layer width for mlp)\n"
@@ -115,17 +118,22 @@ void cli_usage(FILE *out)
 	      "      --labels KIND       gaussian, rademacher, align-min, align-max\n"
 	      "      --init KIND|FILE    random (default), zero, or a file of p numbers\n"
 	      "      --save-init FILE    write theta0, one number a line\n"
-	      "      --data FILE         read samples from CSV (last column the label)\n"
+	      "      --data FILE|DIR     read samples from CSV (last column the label), or for\n"
+	      "                          lenet a directory of MNIST-format IDX files (default\n"
+	      "                          /usr/share/datasets/fashion-mnist)\n"
 	      "      --save-data FILE    write the samples as CSV\n"
 	      "\n"
 	      "Optimizer:\n"
 	      "  -O, --optimizer NAME    gd, sgd, momentum, nesterov, adam, flow (default gd)\n"
 	      "  -e, --eta X|theory      step size, or the model's theory step (default theory)\n"
-	      "      --minibatch B       sgd: samples per step (default 1)\n"
+	      "      --minibatch B       sgd: samples per step (default 1); adam: a minibatch\n"
+	      "                          of B samples per step (default: all)\n"
 	      "      --beta1 B, --beta2 B, --adam-eps E\n"
 	      "                          momentum and Adam constants (0.9, 0.999, 1e-8)\n"
 	      "  -s, --seed S            all randomness (default 1)\n"
 	      "      --spectrum-every N  alpha, beta every N steps (default 0: automatic)\n"
+	      "      --measure-every N   minibatch steps of lenet: the misfit on all n samples\n"
+	      "                          and the class errors every N steps (0: automatic)\n"
 	      "      --preset NAME       a paper's figure; later options override it\n"
 	      "\n"
 	      "Output:\n"
@@ -377,6 +385,8 @@ static int handle(int c, const char *arg, struct opts *o, char **cause)
 		return 0;
 	case OPT_SPECTRUM_EVERY:
 		return want_long(c, arg, 0, 1000000000L, &rc->spectrum_every, cause);
+	case OPT_MEASURE_EVERY:
+		return want_long(c, arg, 0, 1000000000L, &rc->measure_every, cause);
 	case OPT_BATCH:
 		o->mode = MODE_BATCH;
 		return 0;
@@ -434,13 +444,14 @@ static int validate(struct opts *o, char **cause)
 	    unused(o, OPT_DEPTH, m == &model_mlp_ops, model, cause) ||
 	    unused(o, OPT_TRAIN_OUTPUT, m == &model_shallow_ops, model, cause) ||
 	    unused(o, OPT_GAMMA, m->has_act, model, cause) ||
-	    unused(o, OPT_MINIBATCH, k == OPT_SGD, optim, cause) ||
+	    unused(o, OPT_MINIBATCH, k == OPT_SGD || k == OPT_ADAM, optim, cause) ||
 	    unused(o, OPT_BETA1, k == OPT_MOMENTUM || k == OPT_NESTEROV || k == OPT_ADAM, optim, cause) ||
 	    unused(o, OPT_BETA2, k == OPT_ADAM, optim, cause) ||
 	    unused(o, OPT_ADAM_EPS, k == OPT_ADAM, optim, cause))
 		return -1;
-	/* A preset's sizes and labels give way to a data file's (the user's own win). */
-	if (rc->data_file) {
+	/* A preset's sizes and labels give way to a data file's (the user's own win); image
+	 * models draw their n images from the files, so n stays. */
+	if (rc->data_file && !m->images) {
 		if (!o->given[OPT_LABELS])
 			rc->labels = -1;
 		if (!o->given['n'])

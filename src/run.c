@@ -8,7 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "gdpath/clserr.h"
 #include "gdpath/data.h"
+#include "gdpath/idx.h"
 #include "gdpath/run.h"
 #include "gdpath/theory.h"
 #include "gdpath/track.h"
@@ -24,7 +26,7 @@ void run_cfg_default(struct run_cfg *c)
 	c->mcfg.gamma = NAN;
 	c->labels = -1;
 	c->init = INIT_RANDOM;
-	c->ocfg = (struct optim_cfg){OPT_GD, 1, NAN, NAN, NAN};
+	c->ocfg = (struct optim_cfg){OPT_GD, 0, NAN, NAN, NAN};
 	c->eta = NAN;
 	c->eta_theory = true;
 	c->eta_scale = 1;
@@ -115,7 +117,26 @@ static int run_build(struct run *r, char **cause, int *status)
 	gsl_rng_set(r->rng, run_seed_mix(c->seed, 0));
 	gsl_rng_set(r->orng, run_seed_mix(c->seed, 1));
 
-	if (c->data_file) {
+	if (c->ops->images) {
+		/* Image classes (IDX): n images drawn by the seed, side from the files. */
+		model_cfg_fill(c->ops, &mc);
+		if (idx_load_dataset(c->data_file, mc.n, 10, r->rng, &r->data, cause) != 0) {
+			*status = 1;
+			return -1;
+		}
+		size_t side = (size_t)(sqrt((double)r->data->nfeat) + 0.5);
+		if (side * side != r->data->nfeat) {
+			*cause = xasprintf("%s: images of %zu pixels are not square",
+					   c->data_file ? c->data_file : IDX_DEFAULT_DIR, r->data->nfeat);
+			*status = 1;
+			return -1;
+		}
+		mc.d = side;
+		if (check_memory(c->ops, &mc, cause) != 0) {
+			*status = 2;
+			return -1;
+		}
+	} else if (c->data_file) {
 		if (data_read_csv(c->data_file, &r->data, cause) != 0) {
 			*status = 1;
 			return -1;
@@ -184,6 +205,12 @@ static int run_build(struct run *r, char **cause, int *status)
 		*status = 1;
 		return -1;
 	}
+	if (c->eta_theory && r->th->spectrum_off) {
+		*cause = xasprintf("model %s has no theory step size (its Jacobian spectrum is not "
+				   "computed): give --eta", c->ops->name);
+		*status = 2;
+		return -1;
+	}
 	if (c->eta_theory)
 		r->eta = r->th->eta_theory * c->eta_scale;
 	else
@@ -192,6 +219,26 @@ static int run_build(struct run *r, char **cause, int *status)
 	if (r->opt == NULL) {
 		*status = 2;
 		return -1;
+	}
+	size_t ntest = r->data->ntest;
+	r->measure_every = 1;
+	r->errors_every = 1;
+	if (optim_lazy(r->opt))
+		r->measure_every = r->errors_every =
+		    c->measure_every > 0 ? c->measure_every
+					 : run_auto_measure_every(n / r->m->nout, ntest,
+								  optim_cfg(r->opt)->minibatch);
+	else if (r->data->cls)
+		/* the test pass costs at most about one full forward pass */
+		r->errors_every = c->measure_every > 0 ? c->measure_every
+						       : (long)((ntest + n / r->m->nout - 1) / (n / r->m->nout));
+	if (r->data->cls) {
+		r->ce = clserr_new(r->m, c->history);
+		if (r->ce == NULL)
+			goto oom;
+		clserr_measure(r->ce, r->m, r->theta, r->r, 0);
+		if (!optim_lazy(r->opt))
+			model_residual(r->m, r->theta, r->r); /* predict() moved the cache */
 	}
 	r->tr = track_new(r->m, r->theta0, r->r, r->eta, c->history);
 	if (r->tr == NULL)
@@ -209,8 +256,18 @@ oom:
 	return -1;
 }
 
+long run_auto_measure_every(size_t nsamples, size_t ntest, size_t minibatch)
+{
+	/* A step is about 3 forward passes over the minibatch; a measurement one over the n
+	 * training and the ntest test images: cost ratio (n + ntest)/(3B·every) ≈ 0.2. */
+	double b = minibatch ? (double)minibatch : 1;
+	long every = (long)ceil(((double)nsamples + (double)ntest) / (0.6 * b));
+	return every < 1 ? 1 : every;
+}
+
 static void run_clear(struct run *r)
 {
+	clserr_free(r->ce);
 	theory_free(r->th);
 	track_free(r->tr);
 	optim_free(r->opt);
@@ -278,7 +335,9 @@ struct run *run_fork(const struct run *s, char **cause)
 	r->opt = optim_new(optim_cfg(s->opt), r->m, cause);
 	r->tr = track_clone(s->tr);
 	r->th = theory_clone(s->th);
-	if (!r->rng || !r->orng || !r->theta || !r->theta0 || !r->r || !r->opt || !r->tr || !r->th) {
+	r->ce = s->ce ? clserr_clone(s->ce) : NULL;
+	if (!r->rng || !r->orng || !r->theta || !r->theta0 || !r->r || !r->opt || !r->tr || !r->th ||
+	    (s->ce && !r->ce)) {
 		run_free(r);
 		goto oom;
 	}
@@ -326,6 +385,15 @@ int run_restart(struct run *r, bool new_seed, char **cause)
 	theory_free(r->th);
 	r->tr = tr;
 	r->th = th;
+	if (r->ce) {
+		struct clserr *ce = clserr_new(r->m, c.history);
+		if (ce != NULL) {
+			clserr_free(r->ce);
+			r->ce = ce;
+			clserr_measure(ce, r->m, r->theta, r->r, 0);
+			model_residual(r->m, r->theta, r->r);
+		}
+	}
 	theory_observe(th, r->eta, 0, tr->r0, r->cfg.ocfg.kind == OPT_GD);
 	r->step = 0;
 	r->status = RUN_OK;
@@ -364,7 +432,21 @@ int run_step(struct run *r)
 		return r->status;
 	}
 	r->step++;
-	track_push(r->tr, r->step, r->theta, r->r, r->m->n, r->eta);
+	/* A lazy (minibatch) step left r stale: measure it at the cadence only. */
+	bool measured = !optim_lazy(r->opt) || r->step % r->measure_every == 0 ||
+			r->step == r->measure_at;
+	if (!measured)
+		track_push(r->tr, r->step, r->theta, NULL, r->m->n, r->eta);
+	else {
+		if (optim_lazy(r->opt))
+			model_residual(r->m, r->theta, r->r);
+		track_push(r->tr, r->step, r->theta, r->r, r->m->n, r->eta);
+		if (r->ce && (r->step % r->errors_every == 0 || r->step == r->measure_at)) {
+			clserr_measure(r->ce, r->m, r->theta, r->r, r->step);
+			if (!optim_lazy(r->opt))
+				model_residual(r->m, r->theta, r->r); /* the optimizer needs the cache */
+		}
+	}
 	const struct track_point *cur = &r->tr->cur;
 	if (!isfinite(cur->loss) || !isfinite(cur->distance)) {
 		r->status = RUN_DIVERGED;

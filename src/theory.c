@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <float.h>
+#include <limits.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -74,6 +75,19 @@ struct theory *theory_new(struct model *m, const double *theta0, const double *r
 	}
 	th->n = m->n;
 	th->p = m->p;
+	th->r0 = vec_norm(r0vec, m->n);
+	if (m->ops->no_spectrum) {
+		/* Nothing of the spectrum is computed: every quantity stays NAN and the screen
+		 * says which are missing; no workspace is allocated. */
+		th->spectrum_off = true;
+		th->every = LONG_MAX;
+		th->alpha = th->beta = th->alpha0 = th->beta0 = NAN;
+		th->alpha_hat = th->beta_hat = NAN;
+		th->delta_hat = th->L_hat = th->lambda_hat = th->zeta_hat = NAN;
+		th->star_dist = th->eta_theory = NAN;
+		th->spec_step = -1;
+		return th;
+	}
 	th->track_jacobian = (double)m->n * (double)m->p <= THEORY_MAX_JACOBIAN;
 	/* A Jacobian is formed only to track Δ̂, L̂ or where the model has no structured Gram. */
 	th->need_j = th->track_jacobian || m->ops->gram == NULL;
@@ -169,6 +183,8 @@ struct theory *theory_clone(const struct theory *s)
 	th->G = th->J0 = th->Jprev = th->Jcur = th->theta_spec = th->pv = th->pw = th->pu = NULL;
 	th->theta_star = NULL;
 	th->eig = th->eval = th->Gm = NULL;
+	if (s->spectrum_off)
+		return th;
 	if (alloc_work(th) != 0) {
 		theory_free(th);
 		return NULL;
@@ -188,7 +204,7 @@ struct theory *theory_clone(const struct theory *s)
 
 bool theory_due(const struct theory *th, long step)
 {
-	return step % th->every == 0;
+	return !th->spectrum_off && step % th->every == 0;
 }
 
 /* ‖A − B‖₂ for n × p matrices by power iteration on (A − B)ᵀ(A − B), from a fixed start

@@ -98,7 +98,7 @@ static void decimate(struct track *t)
 void track_push(struct track *t, long step, const double *theta, const double *r, size_t n,
 		double eta)
 {
-	double res = vec_norm(r, n);
+	double res = r ? vec_norm(r, n) : t->cur.residual;
 	double d2 = 0, s2 = 0;
 	for (size_t l = 0; l < t->nlayers; l++) {
 		double ld = 0, ls = 0;
@@ -121,6 +121,9 @@ void track_push(struct track *t, long step, const double *theta, const double *r
 	t->cur.distance = sqrt(d2);
 	t->cur.path += sqrt(s2);
 	t->cur.eta = eta;
+	if (r == NULL)
+		return;
+	t->measured = step;
 	if (step % t->stride != 0)
 		return;
 	if (t->len == t->cap)

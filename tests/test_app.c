@@ -251,6 +251,8 @@ static void test_presets_themes_toggles(void **state)
 	struct app a;
 	app_for(&a, NULL);
 	for (size_t i = 0; i < preset_count(); i++) {
+		if (strncmp(preset_at(i)->name, "lenet", 5) == 0)
+			continue; /* image presets: --preset only, the cycle skips them */
 		app_key(&a, 'p');
 		assert_string_equal(a.base.preset, preset_at(i)->name);
 		assert_int_equal(a.nruns, 1);

@@ -15,6 +15,7 @@
 struct dataset;
 struct track;
 struct theory;
+struct clserr;
 
 enum init_kind { INIT_RANDOM, INIT_ZERO, INIT_FILE };
 
@@ -33,6 +34,8 @@ struct run_cfg {
 	double eta_scale;
 	unsigned long seed;
 	long spectrum_every;       /* 0: automatic */
+	long measure_every;        /* minibatch steps of a large model (optim_lazy): the full
+				    * residual and class errors every N steps (0: automatic) */
 	size_t history;            /* tracker history points */
 };
 
@@ -58,6 +61,10 @@ struct run {
 	struct optim *opt;
 	struct track *tr;
 	struct theory *th;
+	struct clserr *ce;     /* classification errors (class data), or NULL */
+	long measure_every;    /* residual cadence in force (1 unless optim_lazy) */
+	long errors_every;     /* class error cadence */
+	long measure_at;       /* also measure at this step (batch: the last), or 0 */
 	long step;
 	double eta;
 	int status;
@@ -85,6 +92,9 @@ void run_set_eta(struct run *r, double eta);
  * not RUN_OK does not move. A loss a thousandfold above the start sets blowup_step once
  * (the screen pauses there) but the run may go on. */
 int run_step(struct run *r);
+/* The automatic measurement cadence for a lazy optimizer: a full pass over the n training
+ * and the test images costs about a fifth of the minibatch steps between two passes. */
+long run_auto_measure_every(size_t nsamples, size_t ntest, size_t minibatch);
 /* Refresh r->extras (the model's live quantities) at the current θ. */
 void run_update_extras(struct run *r);
 

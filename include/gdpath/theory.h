@@ -20,6 +20,8 @@ enum thm22 { THM22_UNKNOWN, THM22_HOLDS, THM22_FAILS };
 struct theory {
 	size_t n, p;
 	long every;          /* spectrum cadence in steps (≥ 1) */
+	bool spectrum_off;   /* the model's J is out of reach (model_ops.no_spectrum): α, β, Δ̂, L̂,
+			      * λ̂, ζ̂, θ* and the theory step are not computed (NAN) */
 	double r0;           /* ‖f(θ0) − y‖ */
 
 	/* Latest spectrum. */

@@ -32,6 +32,7 @@ struct track {
 	double *theta_prev;  /* θ at the previous push, owned */
 
 	struct track_point cur;
+	long measured;       /* step of the latest residual (cur.residual, cur.loss) */
 	double ldist[MODEL_MAX_LAYERS], lpath[MODEL_MAX_LAYERS];
 
 	/* Bounded history, struct of arrays, len ≤ cap. */
@@ -52,7 +53,9 @@ struct track *track_new(const struct model *m, const double *theta0, const doubl
 void track_free(struct track *t);
 /* A deep copy (for forked runs). */
 struct track *track_clone(const struct track *t);
-/* Record the state after a step: θ, its residual r (length n), η used for the step. */
+/* Record the state after a step: θ, its residual r (length n), η used for the step.
+ * r NULL: the residual was not measured at this step (a minibatch step of a large model):
+ * distances and path lengths move, the residual keeps its last value, no history point. */
 void track_push(struct track *t, long step, const double *theta, const double *r, size_t n,
 		double eta);
 /* Note that η changes to eta at this step (drawn as a mark on the loss plot). */
