@@ -79,7 +79,8 @@ static void trajectory(struct plot *p, const struct run *r, double sx, double sy
 	plot_pen_up(p);
 	for (size_t j = 0; j < t->len; j++)
 		plot_pen_to(p, t->h[j].distance * sx, t->h[j].residual * sy, role, CANVAS_SOLID);
-	plot_pen_to(p, t->cur.distance * sx, t->cur.residual * sy, role, CANVAS_SOLID);
+	if (t->measured == t->cur.step) /* else the misfit is from an earlier step */
+		plot_pen_to(p, t->cur.distance * sx, t->cur.residual * sy, role, CANVAS_SOLID);
 }
 
 /* A legend line per run when several are shown: η multiple or run number, and fate. */
@@ -142,7 +143,11 @@ void panel_misfit(struct canvas *c, const struct app *a, int x, int y, int w, in
 
 	/* The bound lines misfit = r0 − c·distance become Y = sy·r0 − c·(sy/sx)·X. */
 	double a0 = sc.sy * r0, k = sc.sy / sc.sx;
-	if (a->bounds) {
+	if (th->spectrum_off && p.aw > 30)
+		canvas_text(c, p.ax + 2, p.ay + 1,
+			    a->ascii ? "no bound lines: the spectrum of J is not computed"
+				     : "no bound lines: J's spectrum is not computed", ROLE_MARK);
+	if (a->bounds && !th->spectrum_off) {
 		if (th->alpha_hat > 0)
 			plot_fill_between(&p, a0, -th->beta_hat * k, a0, -th->alpha_hat * k, ROLE_REGION);
 		if (th->zeta_hat > 0 && th->zeta_hat < th->alpha_hat * 0.999)
@@ -167,6 +172,8 @@ void panel_misfit(struct canvas *c, const struct app *a, int x, int y, int w, in
 	for (int i = 0; i < a->nruns; i++) {
 		const struct track *t = a->run[i]->tr;
 		bool act = i == a->active;
+		if (t->measured != t->cur.step)
+			continue;
 		plot_point(&p, t->cur.distance * sc.sx, t->cur.residual * sc.sy,
 			   act ? GLYPH_CURRENT : GLYPH_GHOST, act ? ROLE_CURRENT : app_run_role(a, i));
 	}
@@ -181,7 +188,7 @@ void panel_misfit(struct canvas *c, const struct app *a, int x, int y, int w, in
 			e[n++] = (struct plot_legend_entry){PLOT_LEGEND_LINE, app_run_role(a, i),
 							     CANVAS_SOLID, 0, text[i]};
 		}
-	} else if (a->bounds && p.aw >= 36 && p.ah >= 10) {
+	} else if (a->bounds && !th->spectrum_off && p.aw >= 36 && p.ah >= 10) {
 		static char g[48], rr[48], z[48];
 		snprintf(g, sizeof g, "r0 - %s%s d  (2.12)", s->alpha, s->hat);
 		snprintf(rr, sizeof rr, "r0 - %s%s d  (2.15)", s->beta, s->hat);
@@ -206,6 +213,10 @@ void panel_misfit(struct canvas *c, const struct app *a, int x, int y, int w, in
 
 void panel_loss(struct canvas *c, const struct app *a, int x, int y, int w, int h)
 {
+	if (panel_classes_wanted(a)) {
+		panel_classes(c, a, x, y, w, h);
+		return;
+	}
 	const struct run *act = app_active(a);
 	struct plot p;
 	plot_init(&p, c, x, y, w, h, 0);
@@ -278,7 +289,8 @@ void panel_layers(struct canvas *c, const struct app *a, int x, int y, int w, in
 			continue;
 		for (size_t j = 0; j < t->len; j++)
 			ymax = fmax(ymax, t->h_ldist[j * nl + l] / t->l0norm[l]);
-		ymax = fmax(ymax, t->ldist[l] / t->l0norm[l]);
+		if (t->measured == t->cur.step)
+			ymax = fmax(ymax, t->ldist[l] / t->l0norm[l]);
 	}
 	if (!(ymax > 0) || !isfinite(ymax))
 		ymax = 0.1;
@@ -296,7 +308,9 @@ void panel_layers(struct canvas *c, const struct app *a, int x, int y, int w, in
 		for (size_t j = 0; j < t->len; j++)
 			plot_pen_to(&p, t->h[j].residual / t->r0, t->h_ldist[j * nl + l] / t->l0norm[l],
 				    role, CANVAS_SOLID);
-		plot_pen_to(&p, t->cur.residual / t->r0, t->ldist[l] / t->l0norm[l], role, CANVAS_SOLID);
+		if (t->measured == t->cur.step)
+			plot_pen_to(&p, t->cur.residual / t->r0, t->ldist[l] / t->l0norm[l], role,
+				    CANVAS_SOLID);
 		e[n++] = (struct plot_legend_entry){PLOT_LEGEND_LINE, role, CANVAS_SOLID, 0,
 						     r->m->layer[l].name};
 	}
@@ -305,5 +319,7 @@ void panel_layers(struct canvas *c, const struct app *a, int x, int y, int w, in
 			    a->ascii ? "theta0 = 0: no normalized distance" : "θ0 = 0: no normalized distance",
 			    ROLE_TEXT);
 	else if (p.aw >= 16 && p.ah >= 4)
-		plot_legend(&p, e, n, PLOT_NW);
+		/* the paths run from (1, 0) up and to the left: low misfit at small distance
+		 * (the bottom left) is where no path goes once the layers start to move */
+		plot_legend(&p, e, n, t->measured > 0 && r->measure_every > 1 ? PLOT_SW : PLOT_NW);
 }

@@ -101,7 +101,11 @@ static void model_line(const struct run *r, char *buf, size_t len)
 	int o = snprintf(buf, len, "model %s", m->ops->name);
 	if (m->ops->has_act && m->ops != &model_glm_ops)
 		o += snprintf(buf + o, len - (size_t)o, " %s", act_name(mc->act));
-	o += snprintf(buf + o, len - (size_t)o, "  n=%zu d=%zu", m->n, mc->d);
+	if (m->nout > 1) /* class data: n images (or samples), C outputs each */
+		o += snprintf(buf + o, len - (size_t)o, "  n=%zu C=%zu d=%zu", m->nsamples, m->nout,
+			      mc->d);
+	else
+		o += snprintf(buf + o, len - (size_t)o, "  n=%zu d=%zu", m->n, mc->d);
 	if (m->ops == &model_shallow_ops || m->ops == &model_du_ops || m->ops == &model_mlp_ops)
 		o += snprintf(buf + o, len - (size_t)o, " %s=%zu", m->ops == &model_du_ops ? "m" : "k",
 			      mc->k);
@@ -131,6 +135,10 @@ static void panel_info(struct canvas *c, const struct app *a, int x, int y, int 
 	char ml[160];
 	model_line(r, ml, sizeof ml);
 	LINE(ROLE_TITLE, "%s", ml);
+	if (panel_classes_wanted(a)) {
+		panel_classes_info(c, a, x, row, w, end - row);
+		return;
+	}
 	/* Most important first: a small terminal shows only the top lines. */
 	/* Model-specific quantities. */
 	if (r->m->ops == &model_du_ops && r->nextras >= 4) {
@@ -220,8 +228,12 @@ static void panel_info(struct canvas *c, const struct app *a, int x, int y, int 
 static void model_tag(const struct run *r, char *buf, size_t len)
 {
 	const struct model *m = r->m;
-	snprintf(buf, len, "model %s  n=%zu p=%zu p/n=%.3g", m->ops->name, m->n, m->p,
-		 (double)m->p / (double)m->n);
+	if (m->nout > 1)
+		snprintf(buf, len, "model %s  n=%zu C=%zu p=%zu", m->ops->name, m->nsamples, m->nout,
+			 m->p);
+	else
+		snprintf(buf, len, "model %s  n=%zu p=%zu p/n=%.3g", m->ops->name, m->n, m->p,
+			 (double)m->p / (double)m->n);
 }
 
 /* Two status lines: what runs and how fast, then the message or warning (first, so a
@@ -262,6 +274,8 @@ static void status_lines(struct canvas *c, const struct app *a, int y, int w)
 		snprintf(outside, sizeof outside, "gd only"); /* Thm 9.3 is about gradient descent */
 	if (r->status == RUN_DIVERGED)
 		snprintf(warn, sizeof warn, "DIVERGED at step %ld", r->status_step);
+	else if (th->spectrum_off)
+		snprintf(warn, sizeof warn, "spectrum not computed: no theorem's bound shown");
 	else if (th->no_guarantee)
 		snprintf(warn, sizeof warn, "%s = 0: no guarantee", s->alpha);
 	else if (isnan(th->zeta_hat))
@@ -269,7 +283,7 @@ static void status_lines(struct canvas *c, const struct app *a, int y, int w)
 			 th->every);
 	else if (!(th->zeta_hat > 0))
 		snprintf(warn, sizeof warn, "%s <= 0: no guarantee at this %s", s->zeta, s->eta);
-	if (r->step - th->spec_step > 2 * th->every)
+	if (!th->spectrum_off && r->step - th->spec_step > 2 * th->every)
 		snprintf(warn + strlen(warn), sizeof warn - strlen(warn), "%sspectrum stale (%ld steps)",
 			 warn[0] ? "  " : "", r->step - th->spec_step);
 	if (a->msg[0]) {
@@ -280,6 +294,10 @@ static void status_lines(struct canvas *c, const struct app *a, int y, int w)
 		x += text_w(c, x, y + 1, w - x, ROLE_WARNING, warn);
 		x += text_w(c, x, y + 1, w - x, ROLE_STATUS, " │ ");
 	}
+	if (th->spectrum_off)
+		snprintf(line, sizeof line, "r0=%s misfit=%s (step %ld) │ ? help  q quit",
+			 num(th->r0, b4, sizeof b4), num(t->cur.residual, b5, sizeof b5), t->measured);
+	else
 	snprintf(line, sizeof line,
 		 "%s=%s %s=%s L=%s │ r0=%s misfit=%s │ outside: %s │ spectrum age %ld │ ? help  q quit",
 		 s->alpha, num(th->alpha_hat, b1, sizeof b1), s->beta, num(th->beta_hat, b2, sizeof b2),
@@ -337,7 +355,11 @@ void view_draw(struct canvas *c, const struct app *a)
 		panel_info(c, a, lw + 2, th + 1, w - lw - 2, body - th - 1, true);
 	} else {
 		int lw = w * 56 / 100, th = body / 2;
-		panel_misfit(c, a, 0, 0, lw, body);
+		/* without a spectrum there are no bounds to draw: Fig. 2's per-layer paths */
+		if (panel_classes_wanted(a))
+			panel_layers(c, a, 0, 0, lw, body);
+		else
+			panel_misfit(c, a, 0, 0, lw, body);
 		panel_loss(c, a, lw + 1, 0, w - lw - 1, th);
 		panel_info(c, a, lw + 2, th + 1, w - lw - 2, body - th - 1, true);
 	}

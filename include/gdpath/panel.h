@@ -4,6 +4,8 @@
 #ifndef GDPATH_PANEL_H
 #define GDPATH_PANEL_H
 
+#include <stdbool.h>
+
 struct app;
 struct canvas;
 
@@ -18,5 +20,12 @@ const struct syms *view_syms(const struct app *a);
 void panel_misfit(struct canvas *c, const struct app *a, int x, int y, int w, int h);
 void panel_loss(struct canvas *c, const struct app *a, int x, int y, int w, int h);
 void panel_layers(struct canvas *c, const struct app *a, int x, int y, int w, int h);
+
+/* panel_classes.c: models on image classes without a spectrum (lenet). */
+bool panel_classes_wanted(const struct app *a);
+/* [OS19] Fig. 3a/b: train/test error and normalized misfit against steps. */
+void panel_classes(struct canvas *c, const struct app *a, int x, int y, int w, int h);
+/* The model panel's text; returns the rows used. */
+int panel_classes_info(struct canvas *c, const struct app *a, int x, int y, int w, int h);
 
 #endif
