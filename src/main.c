@@ -9,13 +9,10 @@
 
 #include "gdpath/app.h"
 #include "gdpath/batch.h"
+#include "gdpath/blas.h"
 #include "gdpath/cli.h"
 #include "gdpath/snapshot.h"
 #include "gdpath/ui.h"
-
-#ifdef HAVE_OPENBLAS
-void openblas_set_num_threads(int);
-#endif
 
 int main(int argc, char **argv)
 {
@@ -24,10 +21,7 @@ int main(int argc, char **argv)
 	setlocale(LC_ALL, "");
 	setlocale(LC_NUMERIC, "C");
 	gsl_set_error_handler_off();
-#ifdef HAVE_OPENBLAS
-	/* One thread: small products don't gain, and results stay bit-identical. */
-	openblas_set_num_threads(1);
-#endif
+	blas_threads_single();
 	struct opts o;
 	char *cause = NULL;
 	int rc = cli_parse(argc, argv, &o, &cause);
