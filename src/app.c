@@ -15,6 +15,7 @@
 
 #include "gdpath/act.h"
 #include "gdpath/app.h"
+#include "gdpath/pool.h"
 #include "gdpath/batch.h"
 #include "gdpath/preset.h"
 #include "gdpath/run.h"
@@ -89,6 +90,7 @@ static int rebuild(struct app *a)
 	a->nruns = 1;
 	meta_reset(&a->meta[0]);
 	a->paused = false;
+	a->slow = r->th->spectrum_off; /* image models: seconds per measured step */
 	return 0;
 }
 
@@ -120,12 +122,21 @@ int app_init(struct app *a, const struct opts *o, char **cause, int *status)
 	a->run[0] = r;
 	a->nruns = 1;
 	meta_reset(&a->meta[0]);
+	a->slow = r->th->spectrum_off;
 	return 0;
 }
 
 void app_free(struct app *a)
 {
+	pool_free(a->pool); /* waits for a step in progress */
+	a->pool = NULL;
+	a->busy = false;
 	drop_runs(a);
+}
+
+bool app_busy(const struct app *a)
+{
+	return a->busy;
 }
 
 static bool runnable(const struct app *a, int i)
@@ -161,16 +172,88 @@ static bool all_done(const struct app *a)
 	return true;
 }
 
+static void step_work(void *ctx, size_t index, int worker)
+{
+	(void)index;
+	(void)worker;
+	run_step_begin(ctx);
+}
+
+/* Keys that only change what is shown act at once while a step is in progress. */
+static bool safe_while_busy(enum action act)
+{
+	switch (act) {
+	case ACTION_NONE:
+	case ACTION_PAUSE:
+	case ACTION_FASTER:
+	case ACTION_SLOWER:
+	case ACTION_BOUNDS:
+	case ACTION_AXIS:
+	case ACTION_LOSS_LOG:
+	case ACTION_STEP_LOG:
+	case ACTION_THEME:
+	case ACTION_HELP:
+	case ACTION_QUIT:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* The async path: start the active run's step on the worker, or finish the one in
+ * progress when it is done (waiting at most budget seconds). Returns the steps finished. */
+static long advance_async(struct app *a, long max_steps, double budget)
+{
+	struct run *r = a->run[0];
+	if (!a->busy) {
+		if (max_steps <= 0 || !runnable(a, 0))
+			return 0;
+		char *cause = NULL;
+		if (a->pool == NULL && (a->pool = pool_new(1, &cause)) == NULL) {
+			free(cause);
+			a->async = false; /* no thread: step in this one */
+			return 0;
+		}
+		if (pool_start(a->pool, 1, step_work, r, &cause) != 0) {
+			free(cause);
+			a->async = false;
+			return 0;
+		}
+		a->busy = true;
+	}
+	if (!pool_wait(a->pool, budget > 0 ? budget : 0))
+		return 0;
+	a->busy = false;
+	run_step_end(r);
+	after_step(a, 0);
+	/* keys that waited for the step, in the order typed */
+	int keys[16], n = a->npending, k = 0;
+	memcpy(keys, a->pending, sizeof keys);
+	a->npending = 0;
+	while (k < n && !a->busy)
+		app_key(a, keys[k++]);
+	for (; k < n; k++) /* a key started another step: the rest wait for it */
+		a->pending[a->npending++] = keys[k];
+	return 1;
+}
+
 long app_advance(struct app *a, long max_steps, double budget)
 {
 	double t0 = now();
 	long steps = 0;
-	while (steps < max_steps) {
+	bool async = a->async && (a->slow || a->busy) && a->nruns == 1;
+	if (async)
+		steps = advance_async(a, max_steps, budget);
+	while (!async && steps < max_steps) {
 		bool any = false;
 		for (int i = 0; i < a->nruns; i++) {
 			if (!runnable(a, i))
 				continue;
+			double ts = now();
 			run_step(a->run[i]);
+			/* slow steps go to the worker from now on (never where the screen reads θ) */
+			if (now() - ts > APP_SLOW_STEP && !a->run[i]->th->have_star)
+				a->slow = true;
 			after_step(a, i);
 			any = true;
 		}
@@ -195,9 +278,9 @@ long app_advance(struct app *a, long max_steps, double budget)
 		a->rate_t0 = t1;
 		a->rate_steps = 0;
 	}
-	for (int i = 0; i < a->nruns; i++)
+	for (int i = 0; i < a->nruns && !a->busy; i++)
 		run_update_extras(a->run[i]);
-	if (!a->paused && all_done(a)) {
+	if (!a->paused && !a->busy && all_done(a)) {
 		a->paused = true;
 		bool bad = false;
 		for (int i = 0; i < a->nruns; i++)
@@ -219,7 +302,10 @@ static int set_eta(struct app *a, double eta)
 	a->meta[a->active].fan_factor = 0; /* no longer the fan's η × f */
 	a->base.run.eta = eta;
 	a->base.run.eta_theory = false;
-	app_message(a, false, "η = %.4g (η·β² = %.3g)", eta, theory_eta_beta2(r->th, eta));
+	if (r->th->spectrum_off)
+		app_message(a, false, "η = %.4g", eta);
+	else
+		app_message(a, false, "η = %.4g (η·β² = %.3g)", eta, theory_eta_beta2(r->th, eta));
 	return APP_REDRAW;
 }
 
@@ -697,6 +783,13 @@ static int edit_key(struct app *a, int key)
 
 int app_key(struct app *a, int key)
 {
+	if (a->busy && (a->editing ? key == '\n' || key == '\r' : !safe_while_busy(keymap_lookup(key)))) {
+		/* it would change the run the worker is stepping: after the step */
+		if (a->npending < (int)(sizeof a->pending / sizeof a->pending[0]))
+			a->pending[a->npending++] = key;
+		app_message(a, false, "key waits for the step in progress (%d queued)", a->npending);
+		return APP_REDRAW;
+	}
 	if (a->editing)
 		return edit_key(a, key);
 	a->msg[0] = '\0';

@@ -75,30 +75,35 @@ static size_t argmax(const double *v, size_t len)
 	return best;
 }
 
-void clserr_measure(struct clserr *e, struct model *m, const double *theta, const double *r,
-		    long step)
+void clserr_compute(struct clserr *e, struct model *m, const double *theta, const double *r,
+		    double *train, double *test)
 {
 	const struct dataset *ds = m->data;
 	size_t C = m->nout, wrong = 0;
 	double f[256];
 	for (size_t i = 0; i < m->nsamples; i++) {
 		const double *ri = r + i * C, *yi = ds->y + i * C;
-		size_t best = 0;
-		for (size_t c = 0; c < C && c < 256; c++)
+		size_t cc = C < 256 ? C : 256;
+		for (size_t c = 0; c < cc; c++)
 			f[c] = ri[c] + yi[c];
-		best = argmax(f, C < 256 ? C : 256);
-		wrong += best != (size_t)ds->cls[i];
+		wrong += argmax(f, cc) != (size_t)ds->cls[i];
 	}
-	e->train = m->nsamples ? (double)wrong / (double)m->nsamples : NAN;
-	e->test = NAN;
+	*train = m->nsamples ? (double)wrong / (double)m->nsamples : NAN;
+	*test = NAN;
 	if (e->ntest > 0 && e->out != NULL) {
 		m->ops->predict(m, theta, ds->Xtest, e->ntest, e->out);
 		wrong = 0;
 		for (size_t i = 0; i < e->ntest; i++)
 			wrong += argmax(e->out + i * C, C) != (size_t)ds->cls_test[i];
-		e->test = (double)wrong / (double)e->ntest;
+		*test = (double)wrong / (double)e->ntest;
 	}
+}
+
+void clserr_push(struct clserr *e, long step, double train, double test)
+{
 	e->step = step;
+	e->train = train;
+	e->test = test;
 	if (e->len == e->cap) {
 		size_t w = 1;
 		for (size_t i = 2; i < e->len; i += 2, w++) {
@@ -109,7 +114,15 @@ void clserr_measure(struct clserr *e, struct model *m, const double *theta, cons
 		e->len = w;
 	}
 	e->h_step[e->len] = step;
-	e->h_train[e->len] = e->train;
-	e->h_test[e->len] = e->test;
+	e->h_train[e->len] = train;
+	e->h_test[e->len] = test;
 	e->len++;
+}
+
+void clserr_measure(struct clserr *e, struct model *m, const double *theta, const double *r,
+		    long step)
+{
+	double train, test;
+	clserr_compute(e, m, theta, r, &train, &test);
+	clserr_push(e, step, train, test);
 }

@@ -421,32 +421,43 @@ void run_set_eta(struct run *r, double eta)
 	track_mark_eta(r->tr, r->step, eta);
 }
 
-int run_step(struct run *r)
+int run_step_begin(struct run *r)
 {
+	r->pend_rc = RUN_OK;
 	if (r->status != RUN_OK)
-		return r->status;
-	if (optim_step(r->opt, r->m, r->orng, r->eta, r->theta, r->r) != 0) {
-		r->step++;
-		r->status = RUN_FAILED;
-		r->status_step = r->step;
+		return r->pend_rc = r->status;
+	if (optim_step(r->opt, r->m, r->orng, r->eta, r->theta, r->r) != 0)
+		return r->pend_rc = RUN_FAILED;
+	long step = r->step + 1;
+	/* A lazy (minibatch) step left r stale: measure it at the cadence only. */
+	r->pend_measured = !optim_lazy(r->opt) || step % r->measure_every == 0 ||
+			   step == r->measure_at;
+	r->pend_errors = r->pend_measured && r->ce &&
+			 (step % r->errors_every == 0 || step == r->measure_at);
+	if (r->pend_measured && optim_lazy(r->opt))
+		model_residual(r->m, r->theta, r->r);
+	if (r->pend_errors) {
+		clserr_compute(r->ce, r->m, r->theta, r->r, &r->pend_train, &r->pend_test);
+		if (!optim_lazy(r->opt))
+			model_residual(r->m, r->theta, r->r); /* the optimizer needs the cache */
+	}
+	return RUN_OK;
+}
+
+int run_step_end(struct run *r)
+{
+	if (r->pend_rc != RUN_OK) {
+		if (r->pend_rc == RUN_FAILED && r->status == RUN_OK) {
+			r->step++;
+			r->status = RUN_FAILED;
+			r->status_step = r->step;
+		}
 		return r->status;
 	}
 	r->step++;
-	/* A lazy (minibatch) step left r stale: measure it at the cadence only. */
-	bool measured = !optim_lazy(r->opt) || r->step % r->measure_every == 0 ||
-			r->step == r->measure_at;
-	if (!measured)
-		track_push(r->tr, r->step, r->theta, NULL, r->m->n, r->eta);
-	else {
-		if (optim_lazy(r->opt))
-			model_residual(r->m, r->theta, r->r);
-		track_push(r->tr, r->step, r->theta, r->r, r->m->n, r->eta);
-		if (r->ce && (r->step % r->errors_every == 0 || r->step == r->measure_at)) {
-			clserr_measure(r->ce, r->m, r->theta, r->r, r->step);
-			if (!optim_lazy(r->opt))
-				model_residual(r->m, r->theta, r->r); /* the optimizer needs the cache */
-		}
-	}
+	track_push(r->tr, r->step, r->theta, r->pend_measured ? r->r : NULL, r->m->n, r->eta);
+	if (r->pend_errors)
+		clserr_push(r->ce, r->step, r->pend_train, r->pend_test);
 	const struct track_point *cur = &r->tr->cur;
 	if (!isfinite(cur->loss) || !isfinite(cur->distance)) {
 		r->status = RUN_DIVERGED;
@@ -462,6 +473,12 @@ int run_step(struct run *r)
 	if (r->blowup_step < 0 && cur->loss > 1000 * r->tr->h[0].loss && cur->loss > 1e-300)
 		r->blowup_step = r->step;
 	return RUN_OK;
+}
+
+int run_step(struct run *r)
+{
+	run_step_begin(r);
+	return run_step_end(r);
 }
 
 void run_update_extras(struct run *r)

@@ -260,6 +260,9 @@ static void status_lines(struct canvas *c, const struct app *a, int y, int w)
 	snprintf(line, sizeof line, " %s │ step %ld │ %s │ %s │ %s=%.4g │ %s%s=%s", tag, r->step, state,
 		 optim_name(r->cfg.ocfg.kind), s->eta, r->eta, s->eta, a->ascii ? "*beta^2" : "·β²",
 		 num(theory_eta_beta2(th, r->eta), b1, sizeof b1));
+	if (th->spectrum_off) /* no β: no gauge */
+		snprintf(line, sizeof line, " %s │ step %ld │ %s │ %s │ %s=%.4g", tag, r->step, state,
+			 optim_name(r->cfg.ocfg.kind), s->eta, r->eta);
 	text_w(c, 0, y, w, r->status == RUN_DIVERGED ? ROLE_WARNING : ROLE_STATUS, line);
 	if (a->editing) {
 		snprintf(line, sizeof line, " %s = %s_   (Enter sets, Esc cancels)", s->eta, a->edit);

@@ -376,6 +376,43 @@ else
 	not_ok "a malformed theme is reported as file:line and the program runs on" "$(dump)"
 fi
 
+# --- lenet: steps of a third of a second or more run on a worker; keys act meanwhile ---
+if [ -d /usr/share/datasets/fashion-mnist ]; then
+	new_session 80 24
+	start 11 --preset lenet-500 --measure-every 1000
+	if wait_for '^ model lenet' && wait_for 'step [1-9]'; then
+		keys '?'
+		if wait_for 'any key closes'; then
+			ok "lenet: help opens while steps run on the worker"
+		else
+			not_ok "lenet: help opens while steps run on the worker" "$(dump)"
+		fi
+		keys Escape
+		wait_gone 'any key closes' >/dev/null
+		keys '+'
+		if wait_for 'η=0.002 '; then
+			ok "lenet: + doubles η (after the step in progress)"
+		else
+			not_ok "lenet: + doubles η (after the step in progress)" "$(dump)"
+		fi
+		if has 'Conv1' && has 'FC2' && has 'test error' && has 'not computed'; then
+			ok "lenet: per-layer panel, class errors, and what is not computed"
+		else
+			not_ok "lenet: per-layer panel, class errors, and what is not computed" "$(dump)"
+		fi
+		keys q
+		if wait_for '^EXIT11=' && has '^EXIT11=0$' && modes_ok "$TMP/stty.11"; then
+			ok "lenet: q mid-step exits 0 with the terminal restored"
+		else
+			not_ok "lenet: q mid-step exits 0 with the terminal restored" "$(dump)"
+		fi
+	else
+		not_ok "lenet: help opens while steps run on the worker" "never stepped" "$(dump)"
+	fi
+else
+	ok "lenet in the terminal # SKIP /usr/share/datasets/fashion-mnist not installed"
+fi
+
 # --- not a terminal --------------------------------------------------------------------
 run_gdpath $ARGS
 check "without a terminal: exit 1 and one line pointing at --batch" \

@@ -11,6 +11,8 @@
 #include "gdpath/keymap.h"
 #include "gdpath/theme.h"
 
+struct pool;
+
 enum { APP_MAX_RUNS = 8 };
 
 enum axis_mode { AXIS_RAW, AXIS_NORMALIZED, AXIS_SCALED, AXIS_COUNT };
@@ -61,7 +63,17 @@ struct app {
 	double rate_t0;             /* start of the current rate window */
 	long rate_steps;            /* steps in it */
 	double speed;               /* steps per second at most (0: unlimited); ui.c paces */
+
+	/* Slow steps on a worker thread (ui.c sets async): a single run whose steps take
+	 * longer than APP_SLOW_STEP seconds (or that trains on images) steps on the pool's
+	 * thread while keys and drawing go on; keys that would change the run wait in
+	 * `pending` and act when the step in progress ends. */
+	bool async, slow, busy;
+	struct pool *pool;
+	int pending[16], npending;
 };
+
+#define APP_SLOW_STEP 0.03
 
 /* Build the first run from o. -1 with *cause and *status (exit status) on failure. */
 int app_init(struct app *a, const struct opts *o, char **cause, int *status);
@@ -78,6 +90,9 @@ int app_key(struct app *a, int key);
  * have been taken or budget_seconds have passed (budget ≤ 0: no time limit). Runs that
  * diverge or blow up pause the app and say so. Returns the steps taken by the active run. */
 long app_advance(struct app *a, long max_steps, double budget_seconds);
+
+/* A step in progress on the worker thread (async only). */
+bool app_busy(const struct app *a);
 
 /* The run keys act on. */
 struct run *app_active(const struct app *a);

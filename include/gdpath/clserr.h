@@ -26,6 +26,10 @@ void clserr_free(struct clserr *e);
 struct clserr *clserr_clone(const struct clserr *e);
 /* Measure at θ: the training error from r = f(θ) − y over all samples (argmax of f against
  * the label), the test error from the model's predict() on the test subset. */
+void clserr_compute(struct clserr *e, struct model *m, const double *theta, const double *r,
+		    double *train, double *test);
+void clserr_push(struct clserr *e, long step, double train, double test);
+/* compute, then push */
 void clserr_measure(struct clserr *e, struct model *m, const double *theta, const double *r,
 		    long step);
 

@@ -65,6 +65,10 @@ struct run {
 	long measure_every;    /* residual cadence in force (1 unless optim_lazy) */
 	long errors_every;     /* class error cadence */
 	long measure_at;       /* also measure at this step (batch: the last), or 0 */
+	/* between run_step_begin() and run_step_end() */
+	int pend_rc;
+	bool pend_measured, pend_errors;
+	double pend_train, pend_test;
 	long step;
 	double eta;
 	int status;
@@ -92,6 +96,13 @@ void run_set_eta(struct run *r, double eta);
  * not RUN_OK does not move. A loss a thousandfold above the start sets blowup_step once
  * (the screen pauses there) but the run may go on. */
 int run_step(struct run *r);
+/* run_step() in two halves, so the heavy one can run on another thread while the screen
+ * reads the run: begin moves θ, the optimizer and the model's caches and measures what is
+ * due (the residual, class errors) into the run's pending fields, touching nothing the
+ * screen reads (track, theory, step, status, class error history); end records it all
+ * (cheap, but the theory's spectrum when due) and returns r->status. */
+int run_step_begin(struct run *r);
+int run_step_end(struct run *r);
 /* The automatic measurement cadence for a lazy optimizer: a full pass over the n training
  * and the test images costs about a fifth of the minibatch steps between two passes. */
 long run_auto_measure_every(size_t nsamples, size_t ntest, size_t minibatch);
