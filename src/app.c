@@ -394,7 +394,7 @@ static int next_activation(struct app *a)
 static int change_width(struct app *a, bool up)
 {
 	const struct model *m = app_active(a)->m;
-	if (m->ops != &model_shallow_ops && m->ops != &model_du_ops && m->ops != &model_mlp_ops) {
+	if (m->ops != &model_shallow_ops && m->ops != &model_rf_ops && m->ops != &model_du_ops && m->ops != &model_mlp_ops) {
 		app_message(a, true, "model %s has no width", m->ops->name);
 		return APP_REDRAW;
 	}

@@ -44,7 +44,7 @@ void batch_write_meta(FILE *out, const struct run *r)
 	fprintf(out, "# gdpath %s\n", PACKAGE_VERSION);
 	fprintf(out, "# model: %s\n", m->ops->name);
 	fprintf(out, "# sizes: n=%zu d=%zu", c->n, c->d);
-	if (m->ops == &model_shallow_ops || m->ops == &model_du_ops || m->ops == &model_mlp_ops)
+	if (m->ops == &model_shallow_ops || m->ops == &model_rf_ops || m->ops == &model_du_ops || m->ops == &model_mlp_ops)
 		fprintf(out, " k=%zu", c->k);
 	if (m->ops == &model_lowrank_ops)
 		fprintf(out, " r=%zu", c->r);

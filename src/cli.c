@@ -14,7 +14,9 @@
 #include "gdpath/cli.h"
 #include "gdpath/data.h"
 #include "gdpath/optim.h"
+#include "gdpath/pool.h"
 #include "gdpath/preset.h"
+#include "gdpath/sweep.h"
 #include "gdpath/theme.h"
 #include "gdpath/userconf.h"
 #include "gdpath/util.h"
@@ -45,6 +47,15 @@ enum {
 	OPT_FPS,
 	OPT_SPEED,
 	OPT_LIST,
+	OPT_SWEEP,
+	OPT_KS,
+	OPT_DS,
+	OPT_TRIALS,
+	OPT_TOL,
+	OPT_MAX_STEPS,
+	OPT_JOBS,
+	OPT_SHARD,
+	OPT_MERGE,
 };
 
 static const struct option longopts[] = {
@@ -83,11 +94,28 @@ static const struct option longopts[] = {
     {"fps", required_argument, NULL, OPT_FPS},
     {"speed", required_argument, NULL, OPT_SPEED},
     {"list", required_argument, NULL, OPT_LIST},
+    {"sweep", required_argument, NULL, OPT_SWEEP},
+    {"ks", required_argument, NULL, OPT_KS},
+    {"ds", required_argument, NULL, OPT_DS},
+    {"trials", required_argument, NULL, OPT_TRIALS},
+    {"tol", required_argument, NULL, OPT_TOL},
+    {"max-steps", required_argument, NULL, OPT_MAX_STEPS},
+    {"jobs", required_argument, NULL, OPT_JOBS},
+    {"shard", required_argument, NULL, OPT_SHARD},
+    {"merge", no_argument, NULL, OPT_MERGE},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, 'V'},
     {NULL, 0, NULL, 0},
 };
 static const char shortopts[] = "m:n:d:k:r:a:O:e:s:o:hV";
+
+int cli_opt_code(const char *long_name)
+{
+	for (size_t i = 0; longopts[i].name; i++)
+		if (strcmp(longopts[i].name, long_name) == 0)
+			return longopts[i].val;
+	return -1;
+}
 
 const char *const *cli_long_options(void)
 {
@@ -148,11 +176,24 @@ void cli_usage(FILE *out)
 	      "      --fps N             redraws per second at most (default 30)\n"
 	      "      --speed N           optimizer steps per second at most (default 60; 0: as\n"
 	      "                          many as fit in each frame)\n"
-	      "      --list WHAT         models, optimizers, activations, presets, themes\n"
+	      "      --list WHAT         models, optimizers, activations, presets, themes, sweeps\n"
+	      "\n"
+	      "Sweeps (with --batch; one CSV row per cell):\n"
+	      "      --sweep NAME        phase: success rate over a (k, d) grid ([OS19b] Fig. 2)\n"
+	      "      --ks LIST, --ds LIST\n"
+	      "                          widths and dimensions: START:END[:STEP] or a,b,c\n"
+	      "                          (default 1:25 each)\n"
+	      "      --trials T          independent trials per cell (default 10)\n"
+	      "      --tol X             success: |f-y|/|y| below X, 0 < X < 1 (default 0.0025)\n"
+	      "      --max-steps N       steps before a trial counts as failed (default 15000)\n"
+	      "      --jobs N            threads (default: the number of cores); same output\n"
+	      "      --shard i/N         compute only shard i of N (every N-th cell)\n"
+	      "      --merge FILE...     join the shards' CSVs into the single run's CSV\n"
 	      "  -h, --help              show this help and exit\n"
 	      "  -V, --version           show the version and exit\n"
 	      "\n"
-	      "Exit status: 0 done, 1 data or I/O error, 2 usage error, 3 the run diverged.\n"
+	      "Exit status: 0 done, 1 data or I/O error (or an unreadable --merge file), 2 usage\n"
+	      "error (or shards that do not match), 3 the run diverged.\n"
 	      "Keys in the visualizer: press ? for the list.\n",
 	      out);
 }
@@ -185,13 +226,16 @@ static int print_list(const char *what, char **cause)
 		/* not in --help: for the documentation tests */
 		for (size_t i = 0; longopts[i].name; i++)
 			printf("%s\n", longopts[i].name);
+	} else if (strcmp(what, "sweeps") == 0) {
+		for (size_t i = 0; i < sweep_count(); i++)
+			printf("%-10s %s\n", sweep_at(i)->name, sweep_at(i)->summary);
 	} else if (strcmp(what, "themes") == 0) {
 		char **names = theme_list();
 		for (size_t i = 0; names && names[i]; i++)
 			puts(names[i]);
 		theme_strv_free(names);
 	} else {
-		*cause = xasprintf("--list: unknown list '%s' (models, optimizers, activations, presets, themes)",
+		*cause = xasprintf("--list: unknown list '%s' (models, optimizers, activations, presets, themes, sweeps)",
 				   what);
 		return -1;
 	}
@@ -290,6 +334,8 @@ static void opts_default(struct opts *o)
 	o->cols = 100;
 	o->rows = 30;
 	o->preset = NULL;
+	o->sw.tol = NAN;
+	shard_whole(&o->sw.shard);
 }
 
 static int handle(int c, const char *arg, struct opts *o, char **cause)
@@ -388,7 +434,8 @@ static int handle(int c, const char *arg, struct opts *o, char **cause)
 	case OPT_MEASURE_EVERY:
 		return want_long(c, arg, 0, 1000000000L, &rc->measure_every, cause);
 	case OPT_BATCH:
-		o->mode = MODE_BATCH;
+		if (o->mode != MODE_MERGE)
+			o->mode = MODE_BATCH;
 		return 0;
 	case OPT_STEPS:
 		return want_long(c, arg, 0, 1000000000000L, &o->steps, cause);
@@ -398,7 +445,8 @@ static int handle(int c, const char *arg, struct opts *o, char **cause)
 		o->output = arg;
 		return 0;
 	case OPT_SNAPSHOT:
-		o->mode = MODE_SNAPSHOT;
+		if (o->mode != MODE_MERGE)
+			o->mode = MODE_SNAPSHOT;
 		return 0;
 	case OPT_SIZE:
 		return parse_size_arg(arg, o, cause);
@@ -414,6 +462,37 @@ static int handle(int c, const char *arg, struct opts *o, char **cause)
 		if (want_long(c, arg, 1, 1000, &l, cause) != 0)
 			return -1;
 		o->fps = (int)l;
+		return 0;
+	case OPT_SWEEP:
+		if (sweep_lookup(arg) == NULL) {
+			*cause = xasprintf("--sweep: unknown sweep '%s' (try --list sweeps)", arg);
+			return -1;
+		}
+		o->sw.name = sweep_lookup(arg)->name;
+		return 0;
+	case OPT_KS:
+		return sweep_parse_list("ks", arg, 100000, o->sw.ks, SWEEP_MAX_VALUES, &o->sw.nk, cause);
+	case OPT_DS:
+		return sweep_parse_list("ds", arg, 100000, o->sw.ds, SWEEP_MAX_VALUES, &o->sw.nd, cause);
+	case OPT_TRIALS:
+		return want_long(c, arg, 1, 1000000, &o->sw.trials, cause);
+	case OPT_TOL:
+		if (parse_double(arg, &o->sw.tol) != 0 || !(o->sw.tol > 0 && o->sw.tol < 1)) {
+			*cause = xasprintf("--tol: '%s' is not a number strictly between 0 and 1", arg);
+			return -1;
+		}
+		return 0;
+	case OPT_MAX_STEPS:
+		return want_long(c, arg, 1, 1000000000L, &o->sw.max_steps, cause);
+	case OPT_JOBS:
+		if (want_long(c, arg, 1, POOL_MAX_JOBS, &l, cause) != 0)
+			return -1;
+		o->sw.jobs = (int)l;
+		return 0;
+	case OPT_SHARD:
+		return shard_parse(arg, &o->sw.shard, cause);
+	case OPT_MERGE:
+		o->mode = MODE_MERGE;
 		return 0;
 	}
 	*cause = xasprintf("unhandled option %d", c);
@@ -431,15 +510,52 @@ static int unused(const struct opts *o, int c, bool used, const char *who, char 
 }
 
 /* Cross-option checks once everything is read. */
+/* --merge takes files and -o only; sweep options need --sweep; --sweep needs --batch. */
+static int validate_sweep(struct opts *o, char **cause)
+{
+	static const int sweep_only[] = {OPT_KS, OPT_DS, OPT_TRIALS, OPT_TOL, OPT_MAX_STEPS,
+					 OPT_JOBS, OPT_SHARD};
+	if (o->mode == MODE_MERGE) {
+		for (int c = 0; c < CLI_MAX_OPT; c++)
+			if (o->given[c] && c != OPT_MERGE && c != 'o') {
+				*cause = xasprintf("--merge: takes the shard files and -o FILE only, not --%s",
+						   optname(c));
+				return -1;
+			}
+		if (o->nmerge == 0) {
+			*cause = xstrdup("--merge: give the shard files to join");
+			return -1;
+		}
+		return 0;
+	}
+	if (o->sw.name == NULL) {
+		for (size_t i = 0; i < sizeof sweep_only / sizeof sweep_only[0]; i++)
+			if (o->given[sweep_only[i]]) {
+				*cause = xasprintf("--%s: only with --sweep", optname(sweep_only[i]));
+				return -1;
+			}
+		return 0;
+	}
+	if (o->mode != MODE_BATCH) {
+		*cause = xstrdup("--sweep: only with --batch (the presets phase-softplus and phase-relu show it live)");
+		return -1;
+	}
+	return sweep_lookup(o->sw.name)->validate(o, cause);
+}
+
 static int validate(struct opts *o, char **cause)
 {
+	if (o->mode == MODE_MERGE || o->sw.name)
+		return validate_sweep(o, cause);
+	if (validate_sweep(o, cause) != 0)
+		return -1;
 	struct run_cfg *rc = &o->run;
 	const struct model_ops *m = rc->ops;
 	int k = rc->ocfg.kind;
 	char model[64], optim[64];
 	snprintf(model, sizeof model, "model %s", m->name);
 	snprintf(optim, sizeof optim, "optimizer %s", optim_name(k));
-	bool wide = m == &model_shallow_ops || m == &model_du_ops || m == &model_mlp_ops;
+	bool wide = m == &model_shallow_ops || m == &model_rf_ops || m == &model_du_ops || m == &model_mlp_ops;
 	if (unused(o, 'k', wide, model, cause) || unused(o, 'r', m == &model_lowrank_ops, model, cause) ||
 	    unused(o, OPT_DEPTH, m == &model_mlp_ops, model, cause) ||
 	    unused(o, OPT_TRAIN_OUTPUT, m == &model_shallow_ops, model, cause) ||
@@ -458,6 +574,10 @@ static int validate(struct opts *o, char **cause)
 			rc->mcfg.n = 0;
 		if (!o->given['d'])
 			rc->mcfg.d = 0;
+	}
+	if (rc->ops == &model_rf_ops && rc->init != INIT_RANDOM) {
+		*cause = xstrdup("--init: model rf draws its fixed W0 with the random init; only --init random");
+		return -1;
 	}
 	if (o->given['a'] && !rc->ops->has_act) {
 		*cause = xasprintf("--activation: model %s has no activation to choose", rc->ops->name);
@@ -502,7 +622,7 @@ int cli_parse(int argc, char **argv, struct opts *o, char **cause)
 			print_version();
 			return 1;
 		}
-		batch |= c == OPT_BATCH;
+		batch |= c == OPT_BATCH || c == OPT_MERGE;
 		snapshot |= c == OPT_SNAPSHOT;
 		if (c == OPT_PRESET && (preset = preset_lookup(optarg)) == NULL) {
 			*cause = xasprintf("--preset: unknown preset '%s' (try --list presets)", optarg);
@@ -553,7 +673,10 @@ int cli_parse(int argc, char **argv, struct opts *o, char **cause)
 		if (handle(c, optarg, o, cause) != 0)
 			return -1;
 	}
-	if (optind < argc) {
+	if (o->mode == MODE_MERGE) {
+		o->merge_files = argv + optind;
+		o->nmerge = (size_t)(argc - optind);
+	} else if (optind < argc) {
 		*cause = xasprintf("unexpected argument '%s'", argv[optind]);
 		return -1;
 	}

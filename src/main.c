@@ -12,6 +12,7 @@
 #include "gdpath/blas.h"
 #include "gdpath/cli.h"
 #include "gdpath/snapshot.h"
+#include "gdpath/sweep.h"
 #include "gdpath/ui.h"
 
 int main(int argc, char **argv)
@@ -34,7 +35,11 @@ int main(int argc, char **argv)
 		return EXIT_OK;
 	switch (o.mode) {
 	case MODE_BATCH:
+		if (o.sw.name)
+			return sweep_lookup(o.sw.name)->batch(&o);
 		return batch_main(&o);
+	case MODE_MERGE:
+		return sweep_merge_main(&o);
 	case MODE_SNAPSHOT:
 		return snapshot_main(&o);
 	default: {

@@ -16,7 +16,7 @@
 
 static const struct model_ops *const registry[] = {
     &model_linear_ops, &model_glm_ops, &model_lowrank_ops,
-    &model_shallow_ops, &model_du_ops, &model_mlp_ops, &model_lenet_ops,
+    &model_shallow_ops, &model_rf_ops, &model_du_ops, &model_mlp_ops, &model_lenet_ops,
 };
 
 size_t model_count(void)

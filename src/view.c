@@ -106,7 +106,8 @@ static void model_line(const struct run *r, char *buf, size_t len)
 			      mc->d);
 	else
 		o += snprintf(buf + o, len - (size_t)o, "  n=%zu d=%zu", m->n, mc->d);
-	if (m->ops == &model_shallow_ops || m->ops == &model_du_ops || m->ops == &model_mlp_ops)
+	if (m->ops == &model_shallow_ops || m->ops == &model_rf_ops || m->ops == &model_du_ops ||
+	    m->ops == &model_mlp_ops)
 		o += snprintf(buf + o, len - (size_t)o, " %s=%zu", m->ops == &model_du_ops ? "m" : "k",
 			      mc->k);
 	if (m->ops == &model_lowrank_ops)

@@ -7,10 +7,27 @@
 #include <stdio.h>
 
 #include "gdpath/run.h"
+#include "gdpath/shard.h"
 
-enum mode { MODE_TUI, MODE_BATCH, MODE_SNAPSHOT };
+enum mode { MODE_TUI, MODE_BATCH, MODE_SNAPSHOT, MODE_MERGE };
 
-enum { CLI_MAX_OPT = 320 }; /* getopt codes: characters, then 256 + the long-only options */
+enum { CLI_MAX_OPT = 320 };
+/* Getopt codes of the options tested by name outside cli.c. */
+int cli_opt_code(const char *long_name); /* getopt codes: characters, then 256 + the long-only options */
+
+enum { SWEEP_MAX_VALUES = 1000 }; /* values of --ks, --ds */
+
+/* The options of the sweeps (SPEC §7); given[] says which were on the command line. */
+struct sweep_opts {
+	const char *name;       /* --sweep NAME, or NULL */
+	size_t ks[SWEEP_MAX_VALUES], nk; /* --ks (nk = 0: the sweep's default) */
+	size_t ds[SWEEP_MAX_VALUES], nd; /* --ds */
+	long trials;            /* --trials (0: default) */
+	double tol;             /* --tol (NAN: default) */
+	long max_steps;         /* --max-steps (0: default) */
+	int jobs;               /* --jobs (0: the number of cores) */
+	struct shard shard;     /* --shard i/N (1/1: everything) */
+};
 
 struct opts {
 	struct run_cfg run;
@@ -24,6 +41,9 @@ struct opts {
 	int fps;
 	double speed;        /* steps per second at most in the visualizer (0: unlimited) */
 	int cols, rows;      /* --size for --snapshot */
+	struct sweep_opts sw;
+	char **merge_files;  /* --merge FILE...: the files (in argv) */
+	size_t nmerge;
 	bool given[CLI_MAX_OPT]; /* options given on the command line, by getopt code */
 };
 

@@ -148,6 +148,6 @@ void model_gram_of(const struct model *m, const double *J, double *G);
 int model_layer_index(const struct model *m, const char *name);
 
 extern const struct model_ops model_linear_ops, model_glm_ops, model_lowrank_ops,
-    model_shallow_ops, model_du_ops, model_mlp_ops, model_lenet_ops;
+    model_shallow_ops, model_rf_ops, model_du_ops, model_mlp_ops, model_lenet_ops;
 
 #endif
