@@ -15,6 +15,7 @@
 #include "gdpath/data.h"
 #include "gdpath/idx.h"
 #include "gdpath/run.h"
+#include "gdpath/sweep.h"
 #include "gdpath/theory.h"
 #include "gdpath/track.h"
 
@@ -172,6 +173,8 @@ void batch_write_history(FILE *out, struct run *r)
 
 int batch_main(const struct opts *o)
 {
+	if (o->band)
+		return layers_band_main(o);
 	char *cause = NULL;
 	int status = 1;
 	struct run *r = run_new(&o->run, &cause, &status);

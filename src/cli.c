@@ -56,6 +56,7 @@ enum {
 	OPT_JOBS,
 	OPT_SHARD,
 	OPT_MERGE,
+	OPT_BAND,
 };
 
 static const struct option longopts[] = {
@@ -103,6 +104,7 @@ static const struct option longopts[] = {
     {"jobs", required_argument, NULL, OPT_JOBS},
     {"shard", required_argument, NULL, OPT_SHARD},
     {"merge", no_argument, NULL, OPT_MERGE},
+    {"band", required_argument, NULL, OPT_BAND},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, 'V'},
     {NULL, 0, NULL, 0},
@@ -189,6 +191,13 @@ void cli_usage(FILE *out)
 	      "      --jobs N            threads (default: the number of cores); same output\n"
 	      "      --shard i/N         compute only shard i of N (every N-th cell)\n"
 	      "      --merge FILE...     join the shards' CSVs into the single run's CSV\n"
+	      "\n"
+	      "Realizations ([OS19] Fig. 2; --trials without --sweep):\n"
+	      "      --trials N          with --batch: N runs (seeds S, S+1, ...), per layer the\n"
+	      "                          mean and sd of the normalized distance at fixed\n"
+	      "                          normalized misfit (--jobs, --shard as above)\n"
+	      "      --band FILE         the band of a --trials run (or its merged shards):\n"
+	      "                          with --batch, write it; else draw it behind the run\n"
 	      "  -h, --help              show this help and exit\n"
 	      "  -V, --version           show the version and exit\n"
 	      "\n"
@@ -491,6 +500,9 @@ static int handle(int c, const char *arg, struct opts *o, char **cause)
 		return 0;
 	case OPT_SHARD:
 		return shard_parse(arg, &o->sw.shard, cause);
+	case OPT_BAND:
+		o->band = arg;
+		return 0;
 	case OPT_MERGE:
 		o->mode = MODE_MERGE;
 		return 0;
@@ -528,6 +540,14 @@ static int validate_sweep(struct opts *o, char **cause)
 		}
 		return 0;
 	}
+	/* --trials alone: the realizations of [OS19] Fig. 2 (sweep_layers.c) */
+	if (o->sw.name == NULL && o->given[OPT_TRIALS] && !o->given[OPT_SWEEP]) {
+		if (o->mode != MODE_BATCH) {
+			*cause = xstrdup("--trials: only with --batch (draw the result with --band FILE)");
+			return -1;
+		}
+		o->sw.name = "layers";
+	}
 	if (o->sw.name == NULL) {
 		for (size_t i = 0; i < sizeof sweep_only / sizeof sweep_only[0]; i++)
 			if (o->given[sweep_only[i]]) {
@@ -545,6 +565,8 @@ static int validate_sweep(struct opts *o, char **cause)
 
 static int validate(struct opts *o, char **cause)
 {
+	if (o->given[OPT_TRIALS] && !o->given[OPT_SWEEP] && o->mode != MODE_MERGE)
+		return validate_sweep(o, cause);
 	if (o->mode == MODE_MERGE || o->sw.name)
 		return validate_sweep(o, cause);
 	if (validate_sweep(o, cause) != 0)

@@ -16,7 +16,7 @@
 #include "gdpath/sweep.h"
 #include "gdpath/util.h"
 
-static const struct sweep *const table[] = {&sweep_phase};
+static const struct sweep *const table[] = {&sweep_phase, &sweep_layers};
 
 size_t sweep_count(void)
 {
