@@ -15,6 +15,7 @@
 
 #include "gdpath/act.h"
 #include "gdpath/app.h"
+#include "gdpath/band.h"
 #include "gdpath/pool.h"
 #include "gdpath/batch.h"
 #include "gdpath/preset.h"
@@ -116,9 +117,22 @@ int app_init(struct app *a, const struct opts *o, char **cause, int *status)
 		}
 	}
 	snprintf(a->theme_name, sizeof a->theme_name, "%s", a->theme.name);
+	if (o->band) {
+		a->band = calloc(1, sizeof *a->band);
+		if (a->band == NULL || band_read(o->band, a->band, cause) != 0) {
+			if (a->band == NULL)
+				*cause = xstrdup("out of memory");
+			free(a->band);
+			a->band = NULL;
+			*status = 1;
+			return -1;
+		}
+	}
 	struct run *r = run_new(&a->base.run, cause, status);
-	if (r == NULL)
+	if (r == NULL) {
+		app_free(a);
 		return -1;
+	}
 	a->run[0] = r;
 	a->nruns = 1;
 	meta_reset(&a->meta[0]);
@@ -132,6 +146,11 @@ void app_free(struct app *a)
 	a->pool = NULL;
 	a->busy = false;
 	drop_runs(a);
+	if (a->band) {
+		band_release(a->band);
+		free(a->band);
+		a->band = NULL;
+	}
 }
 
 bool app_busy(const struct app *a)

@@ -253,3 +253,11 @@ done:
 	fclose(f);
 	return rc;
 }
+
+int band_layer(const struct band *b, const char *name)
+{
+	for (size_t l = 0; l < b->nlayers; l++)
+		if (strcmp(b->names[l], name) == 0)
+			return (int)l;
+	return -1;
+}

@@ -8,6 +8,7 @@
 #include <stdio.h>
 
 #include "gdpath/app.h"
+#include "gdpath/band.h"
 #include "gdpath/canvas.h"
 #include "gdpath/panel.h"
 #include "gdpath/plot.h"
@@ -295,9 +296,33 @@ void panel_layers(struct canvas *c, const struct app *a, int x, int y, int w, in
 	if (!(ymax > 0) || !isfinite(ymax))
 		ymax = 0.1;
 	plot_set_x(&p, 0, 1.02, PLOT_LINEAR);
+	if (a->band)
+		for (size_t l = 0; l < nl; l++) {
+			int k = band_layer(a->band, r->m->layer[l].name);
+			for (size_t g = 0; k >= 0 && g < BAND_GRID; g++)
+				if (isfinite(a->band->mean[k][g]))
+					ymax = fmax(ymax, a->band->mean[k][g] +
+							      2 * (isfinite(a->band->sd[k][g]) ? a->band->sd[k][g] : 0));
+		}
 	plot_set_y(&p, 0, ymax * 1.08, PLOT_LINEAR);
 	plot_axes(&p, a->ascii ? "normalized misfit |r|/r0" : "normalized misfit ‖r‖/r0",
 		  a->ascii ? "layer distance |W-W0|/|W0|" : "layer distance ‖W−W0‖/‖W0‖");
+	/* --band: the realizations' mean (dashed) and mean ± 2 sd (dotted), per layer */
+	for (size_t l = 0; a->band && l < nl; l++) {
+		int k = band_layer(a->band, r->m->layer[l].name), role = ROLE_LAYER1 + (int)(l % 8);
+		for (int q = -2; k >= 0 && q <= 2; q += 2) {
+			plot_pen_up(&p);
+			for (size_t g = 0; g < BAND_GRID; g++) {
+				double m = a->band->mean[k][g], sd = a->band->sd[k][g];
+				if (!isfinite(m) || (q != 0 && !isfinite(sd))) {
+					plot_pen_up(&p);
+					continue;
+				}
+				plot_pen_to(&p, band_grid(g), m + q * (q ? sd : 0), role,
+					    q ? CANVAS_DOTTED : CANVAS_DASHED);
+			}
+		}
+	}
 	struct plot_legend_entry e[MODEL_MAX_LAYERS];
 	int n = 0;
 	for (size_t l = 0; l < nl; l++) {

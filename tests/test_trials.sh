@@ -29,6 +29,15 @@ check "the shards merge" test "$status" -eq 0
 run_gdpath --batch --band "$TMP/m.csv"
 check "--band of the merged trials is the unsharded band, byte for byte" cmp -s "$TMP/out" "$TMP/j1.csv"
 
+run_gdpath --snapshot -m mlp --steps 100 --size 120x40
+cp "$TMP/out" "$TMP/plain.txt"
+run_gdpath --snapshot -m mlp --steps 100 --size 120x40 --band "$TMP/j1.csv"
+check "--band draws the realizations behind the per-layer panel (and only there)" sh -c '
+	[ "$0" -eq 0 ] && ! cmp -s "$1" "$2" &&
+	[ "$(head -18 "$1")" = "$(head -18 "$2")" ]' "$status" "$TMP/out" "$TMP/plain.txt"
+run_gdpath --snapshot -m mlp --steps 1 --band "$TMP/s1.csv"
+check "--band reads a shard's trials too" test "$status" -eq 0
+
 expect_fail "--trials without --batch" 2 '^gdpath: --trials: only with --batch' $ARGS
 printf 'a,b\n1,2\n' >"$TMP/junk.csv"
 expect_fail "a file that is not a band names file:line" 1 "junk.csv:1: not a band or trials CSV" --batch --band "$TMP/junk.csv"

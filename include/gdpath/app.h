@@ -12,6 +12,7 @@
 #include "gdpath/theme.h"
 
 struct pool;
+struct band;
 
 enum { APP_MAX_RUNS = 8 };
 
@@ -68,6 +69,7 @@ struct app {
 	 * longer than APP_SLOW_STEP seconds (or that trains on images) steps on the pool's
 	 * thread while keys and drawing go on; keys that would change the run wait in
 	 * `pending` and act when the step in progress ends. */
+	struct band *band;          /* --band: realizations drawn behind the live run, or NULL */
 	bool async, slow, busy;
 	struct pool *pool;
 	int pending[16], npending;

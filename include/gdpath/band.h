@@ -38,6 +38,9 @@ void band_reduce(struct band *b);
 void band_write(FILE *out, const struct band *b);
 void band_release(struct band *b);
 
+/* The index of the layer called name, or -1. */
+int band_layer(const struct band *b, const char *name);
+
 /* Read a band CSV or a trials CSV (reduced here). -1 with *cause "FILE:LINE: what". */
 int band_read(const char *path, struct band *b, char **cause);
 
