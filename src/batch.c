@@ -54,7 +54,7 @@ void batch_write_meta(FILE *out, const struct run *r)
 	fputc('\n', out);
 	fprintf(out, "# p: %zu\n", m->p);
 	fprintf(out, "# seed: %lu\n", r->cfg.seed);
-	if (m->ops->images) {
+	if (m->nout > 1) {
 		fprintf(out, "# data: %s (%zu training images drawn by the seed)\n",
 			r->cfg.data_file ? r->cfg.data_file : IDX_DEFAULT_DIR, m->nsamples);
 		fprintf(out, "# labels: one-hot, %zu classes\n", m->nout);

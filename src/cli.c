@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "gdpath/act.h"
 #include "gdpath/cli.h"
@@ -589,7 +590,9 @@ static int validate(struct opts *o, char **cause)
 		return -1;
 	/* A preset's sizes and labels give way to a data file's (the user's own win); image
 	 * models draw their n images from the files, so n stays. */
-	if (rc->data_file && !m->images) {
+	struct stat dst;
+	bool idx_dir = rc->data_file && stat(rc->data_file, &dst) == 0 && S_ISDIR(dst.st_mode);
+	if (rc->data_file && !m->images && !idx_dir) {
 		if (!o->given[OPT_LABELS])
 			rc->labels = -1;
 		if (!o->given['n'])

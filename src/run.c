@@ -7,6 +7,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "gdpath/clserr.h"
 #include "gdpath/data.h"
@@ -84,6 +85,12 @@ static int sizes_from_data(const struct run_cfg *c, const struct dataset *ds,
 	return 0;
 }
 
+static bool is_dir(const char *path)
+{
+	struct stat st;
+	return path != NULL && stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
 static int check_memory(const struct model_ops *ops, const struct model_cfg *mc, char **cause)
 {
 	double need = model_estimate_bytes(ops, mc), have = mem_physical();
@@ -117,21 +124,25 @@ static int run_build(struct run *r, char **cause, int *status)
 	gsl_rng_set(r->rng, run_seed_mix(c->seed, 0));
 	gsl_rng_set(r->orng, run_seed_mix(c->seed, 1));
 
-	if (c->ops->images) {
-		/* Image classes (IDX): n images drawn by the seed, side from the files. */
+	if (c->ops->images || is_dir(c->data_file)) {
+		/* Image classes (IDX): n images drawn by the seed, d from the files (the image
+		 * side for lenet, the pixel count for a dense net). */
 		model_cfg_fill(c->ops, &mc);
 		if (idx_load_dataset(c->data_file, mc.n, 10, r->rng, &r->data, cause) != 0) {
 			*status = 1;
 			return -1;
 		}
-		size_t side = (size_t)(sqrt((double)r->data->nfeat) + 0.5);
-		if (side * side != r->data->nfeat) {
-			*cause = xasprintf("%s: images of %zu pixels are not square",
-					   c->data_file ? c->data_file : IDX_DEFAULT_DIR, r->data->nfeat);
+		struct model_cfg t = mc;
+		for (t.d = 1; t.d <= r->data->nfeat && c->ops->features(&t) < r->data->nfeat; t.d++)
+			;
+		if (c->ops->features(&t) != r->data->nfeat) {
+			*cause = xasprintf("%s: images of %zu pixels, which model %s cannot take%s",
+					   c->data_file ? c->data_file : IDX_DEFAULT_DIR, r->data->nfeat,
+					   c->ops->name, c->ops->images ? " (not square)" : "");
 			*status = 1;
 			return -1;
 		}
-		mc.d = side;
+		mc.d = t.d;
 		if (check_memory(c->ops, &mc, cause) != 0) {
 			*status = 2;
 			return -1;

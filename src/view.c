@@ -11,6 +11,7 @@
 #include "gdpath/act.h"
 #include "gdpath/app.h"
 #include "gdpath/canvas.h"
+#include "gdpath/clserr.h"
 #include "gdpath/data.h"
 #include "gdpath/keymap.h"
 #include "gdpath/panel.h"
@@ -159,6 +160,9 @@ static void panel_info(struct canvas *c, const struct app *a, int x, int y, int 
 		     num(a->fan_threshold, b2, sizeof b2), s->eta, num(a->fan_base, b1, sizeof b1));
 	LINE(ROLE_TEXT, "r0=%s  misfit=%s (%s r0)", num(th->r0, b1, sizeof b1),
 	     num(t->cur.residual, b2, sizeof b2), num(track_nresidual(t, t->cur.residual), b3, sizeof b3));
+	if (r->ce && r->ce->step >= 0)
+		LINE(ROLE_TEXT, "train error %.1f%%  test error %.1f%% (first %zu test images), step %ld",
+		     100 * r->ce->train, 100 * r->ce->test, r->ce->ntest, r->ce->step);
 	LINE(th->no_guarantee ? ROLE_WARNING : ROLE_TEXT, "%s=%s %s=%s (min, max on the path)  %s0=%s %s0=%s%s%s%s",
 	     s->alpha, num(th->alpha_hat, b1, sizeof b1), s->beta, num(th->beta_hat, b2, sizeof b2),
 	     s->alpha, num(th->alpha0, b3, sizeof b3), s->beta, num(th->beta0, b4, sizeof b4),

@@ -412,6 +412,35 @@ static void test_short_run(void **state)
 	free(buf);
 	run_free(r);
 	run_free(q);
+
+	/* mlp with C outputs on the same IDX data (SPEC §3): d from the files, 10 outputs per
+	 * image, the misfit falls under gradient descent, class errors are measured */
+	struct run_cfg c;
+	run_cfg_default(&c);
+	c.ops = &model_mlp_ops;
+	c.data_file = dir;
+	c.mcfg.n = 30;
+	c.mcfg.k = 16;
+	c.ocfg.kind = OPT_ADAM; /* full batch: mlp has no minibatch shortcut */
+	c.eta_theory = false;
+	c.eta = 0.01;
+	char *cause = NULL;
+	int st;
+	struct run *d = run_new(&c, &cause, &st);
+	if (d == NULL)
+		print_error("%s\n", cause);
+	assert_non_null(d);
+	assert_int_equal(d->m->cfg.d, 64);
+	assert_int_equal(d->m->n, 300);
+	assert_int_equal(d->m->layer[2].len, 10 * 16);
+	assert_non_null(d->ce);
+	for (int s = 0; s < 100; s++)
+		assert_int_equal(run_step(d), RUN_OK);
+	if (!(d->tr->cur.residual < 0.5 * d->tr->r0))
+		print_error("mlp misfit %g of r0\n", d->tr->cur.residual / d->tr->r0);
+	assert_true(d->tr->cur.residual < 0.5 * d->tr->r0);
+	assert_true(d->ce->train < d->ce->h_train[0]);
+	run_free(d);
 	char cmd[128];
 	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
 	assert_int_equal(system(cmd), 0);
