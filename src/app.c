@@ -18,6 +18,8 @@
 #include "gdpath/band.h"
 #include "gdpath/pool.h"
 #include "gdpath/batch.h"
+#include "gdpath/phase_live.h"
+#include "gdpath/pool.h"
 #include "gdpath/preset.h"
 #include "gdpath/run.h"
 #include "gdpath/theory.h"
@@ -128,6 +130,14 @@ int app_init(struct app *a, const struct opts *o, char **cause, int *status)
 			return -1;
 		}
 	}
+	if (o->sw.name) {
+		/* the phase presets: the sweep in the background, its trials shown one by one */
+		if ((a->phase = phase_live_new(o, &a->base.run, cause)) == NULL) {
+			*status = EXIT_USAGE;
+			app_free(a);
+			return -1;
+		}
+	}
 	struct run *r = run_new(&a->base.run, cause, status);
 	if (r == NULL) {
 		app_free(a);
@@ -151,11 +161,58 @@ void app_free(struct app *a)
 		free(a->band);
 		a->band = NULL;
 	}
+	phase_live_free(a->phase);
+	a->phase = NULL;
 }
 
 bool app_busy(const struct app *a)
 {
 	return a->busy;
+}
+
+bool app_take_changed(struct app *a)
+{
+	if (a->phase == NULL)
+		return false;
+	size_t done = pool_done(a->phase->pr->pool);
+	if (done == a->phase_seen)
+		return false;
+	a->phase_seen = done;
+	return true;
+}
+
+/* The phase presets: when the trial shown meets the stop rule, show the next one (a new
+ * run on that trial's seed). True when the shown run changed or ended. */
+static bool phase_check(struct app *a)
+{
+	struct phase_live *pl = a->phase;
+	int outcome;
+	if (pl == NULL || a->nruns != 1 || !phase_live_trial_over(pl, a->run[0], &outcome))
+		return false;
+	const struct run_cfg *was = &a->run[0]->cfg;
+	char what[128];
+	snprintf(what, sizeof what, "k=%zu d=%zu trial %u: %s at step %ld", was->mcfg.k,
+		 was->mcfg.d, pl->trial + 1,
+		 outcome == PHASE_SUCCESS    ? "fitted"
+		 : outcome == PHASE_DIVERGED ? "diverged"
+					     : "not fitted",
+		 a->run[0]->step);
+	if (!phase_live_next(pl)) {
+		a->meta[0].halted = true;
+		app_message(a, false, "%s; every cell shown", what);
+		return true;
+	}
+	struct run_cfg next;
+	phase_live_trial_cfg(pl, &a->base.run, pl->cur, pl->trial, &next);
+	struct run_cfg old = a->base.run;
+	a->base.run = next;
+	if (rebuild(a) != 0) {
+		a->base.run = old;
+		a->meta[0].halted = true;
+		return true;
+	}
+	app_message(a, false, "%s", what);
+	return true;
 }
 
 static bool runnable(const struct app *a, int i)
@@ -174,7 +231,8 @@ static void after_step(struct app *a, int i)
 	} else if (r->status == RUN_FAILED) {
 		app_message(a, true, "run %d: the ODE integrator gave up at step %ld", i + 1,
 			    r->status_step);
-	} else if (r->blowup_step == r->step) {
+	} else if (r->blowup_step == r->step && a->phase == NULL) {
+		/* (a phase trial runs on to its own stop rule: misfit × 1000 or non-finite) */
 		m->halted = true;
 		app_message(a, true, "run %d blew up at step %ld (loss × 1000): paused; space goes on",
 			    i + 1, r->step);
@@ -271,8 +329,12 @@ long app_advance(struct app *a, long max_steps, double budget)
 			double ts = now();
 			run_step(a->run[i]);
 			/* slow steps go to the worker from now on (never where the screen reads θ) */
-			if (now() - ts > APP_SLOW_STEP && !a->run[i]->th->have_star)
+			if (now() - ts > APP_SLOW_STEP && !a->run[i]->th->have_star && a->phase == NULL)
 				a->slow = true;
+			if (phase_check(a)) {
+				steps++;
+				goto phase_moved;
+			}
 			after_step(a, i);
 			any = true;
 		}
@@ -284,6 +346,7 @@ long app_advance(struct app *a, long max_steps, double budget)
 		if (budget > 0 && now() - t0 >= budget)
 			break;
 	}
+phase_moved:;
 	/* Steps per wall-clock second over windows of half a second or more (so --speed's
 	 * pacing shows as it is); a pause starts a new window. */
 	double t1 = now();
@@ -683,6 +746,8 @@ int app_action(struct app *a, enum action act)
 		return 0;
 	case ACTION_PAUSE:
 		a->paused = !a->paused;
+		if (a->phase)
+			phase_live_pause(a->phase, a->paused);
 		if (!a->paused)
 			for (int i = 0; i < a->nruns; i++)
 				a->meta[i].halted = false;

@@ -557,7 +557,7 @@ static int validate_sweep(struct opts *o, char **cause)
 			}
 		return 0;
 	}
-	if (o->mode != MODE_BATCH) {
+	if (o->mode != MODE_BATCH && o->given[OPT_SWEEP]) {
 		*cause = xstrdup("--sweep: only with --batch (the presets phase-softplus and phase-relu show it live)");
 		return -1;
 	}

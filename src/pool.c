@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,7 +34,7 @@ struct pool {
 	atomic_size_t done;
 	atomic_uchar *flags; /* n: index finished */
 	atomic_bool cancel;
-	bool quit;
+	bool quit, paused;
 };
 
 int pool_default_jobs(void)
@@ -54,7 +55,8 @@ static void *worker_main(void *arg)
 	blas_threads_single();
 	pthread_mutex_lock(&p->mu);
 	for (;;) {
-		while (!p->quit && (p->fn == NULL || p->next >= p->n || atomic_load(&p->cancel)))
+		while (!p->quit &&
+		       (p->fn == NULL || p->next >= p->n || p->paused || atomic_load(&p->cancel)))
 			pthread_cond_wait(&p->work_cv, &p->mu);
 		if (p->quit)
 			break;
@@ -122,6 +124,14 @@ void pool_cancel(struct pool *p)
 	pthread_mutex_unlock(&p->mu);
 }
 
+void pool_pause(struct pool *p, bool paused)
+{
+	pthread_mutex_lock(&p->mu);
+	p->paused = paused;
+	pthread_cond_broadcast(&p->work_cv);
+	pthread_mutex_unlock(&p->mu);
+}
+
 bool pool_cancelled(const struct pool *p)
 {
 	return atomic_load_explicit(&p->cancel, memory_order_relaxed);
@@ -166,6 +176,11 @@ int pool_start(struct pool *p, size_t n, pool_fn fn, void *ctx, char **cause)
 	p->running = 0;
 	atomic_store(&p->done, 0);
 	atomic_store(&p->cancel, false);
+	/* Workers block every signal, so handlers (the screen's self-pipe, a sweep's
+	 * interrupt flag) run on the caller's thread. */
+	sigset_t all, old;
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
 	while (p->started < p->jobs) {
 		struct worker *w = &p->w[p->started];
 		w->p = p;
@@ -176,11 +191,13 @@ int pool_start(struct pool *p, size_t n, pool_fn fn, void *ctx, char **cause)
 				break; /* run on the threads there are */
 			p->fn = NULL;
 			pthread_mutex_unlock(&p->mu);
+			pthread_sigmask(SIG_SETMASK, &old, NULL);
 			*cause = xasprintf("cannot start a thread: %s", strerror(e));
 			return -1;
 		}
 		p->started++;
 	}
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	pthread_cond_broadcast(&p->work_cv);
 	pthread_mutex_unlock(&p->mu);
 	return 0;

@@ -10,6 +10,7 @@
 #include "gdpath/data.h"
 #include "gdpath/optim.h"
 #include "gdpath/preset.h"
+#include "gdpath/sweep_phase.h"
 
 static void set_model(struct opts *o, const struct model_ops *ops)
 {
@@ -84,6 +85,31 @@ static void relu(struct opts *o)
 	shallow(o, ACT_RELU, 0.1);
 }
 
+/* [OS19b] Fig. 2 live: the sweep on the 12 × 12 even grid (k, d = 2, 4, …, 24), 5 trials a
+ * cell, at n = 100 — the grid of the issue's benchmark; --ks/--ds/--trials change it. The
+ * trials shown run as fast as they go (the pool runs the sweep meanwhile). */
+static void phase(struct opts *o, int act, double eta)
+{
+	shallow(o, act, eta);
+	o->run.mcfg.k = o->run.mcfg.d = 0;
+	o->sw.name = "phase";
+	o->sw.nk = o->sw.nd = 12;
+	for (size_t i = 0; i < 12; i++)
+		o->sw.ks[i] = o->sw.ds[i] = 2 * (i + 1);
+	o->sw.trials = 5;
+	o->speed = 0;
+}
+
+static void phase_softplus(struct opts *o)
+{
+	phase(o, ACT_SOFTPLUS, 0.15);
+}
+
+static void phase_relu(struct opts *o)
+{
+	phase(o, ACT_RELU, 0.1);
+}
+
 static void du(struct opts *o)
 {
 	set_model(o, &model_du_ops);
@@ -129,6 +155,8 @@ static const struct preset presets[] = {
     {"lowrank", "low-rank regression, d = 100, r = 4, 200 steps at the theory step (Fig. 3c)", lowrank},
     {"softplus", "shallow softplus net, n = 100, d = k = 20, η = 0.15 ([OS19b] Sec. 4)", softplus},
     {"relu", "shallow ReLU net, n = 100, d = k = 20, η = 0.1 ([OS19b] Sec. 4)", relu},
+    {"phase-softplus", "[OS19b] Fig. 2 live: success rate over (k, d), softplus, n = 100", phase_softplus},
+    {"phase-relu", "[OS19b] Fig. 2 live: success rate over (k, d), ReLU, n = 100", phase_relu},
     {"du", "wide ReLU net of [Du18]: activation patterns barely change", du},
     {"mlp", "deep fully connected net: per-layer distances and path lengths", mlp},
     {"lenet-500", "LeNet on 500 Fashion-MNIST images, Adam 1e-3, minibatch 100 ([OS19] Figs. 2, 3a)", lenet500},

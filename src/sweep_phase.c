@@ -41,6 +41,8 @@ int phase_cfg_from_opts(const struct opts *o, struct phase_cfg *c, char **cause)
 	memset(c, 0, sizeof *c);
 	for (size_t i = 0; unused_opts[i]; i++) {
 		int code = cli_opt_code(unused_opts[i]);
+		if (o->mode != MODE_BATCH && strcmp(unused_opts[i], "steps") == 0)
+			continue; /* the live view's --snapshot steps */
 		if (code >= 0 && o->given[code]) {
 			const char *hint = strcmp(unused_opts[i], "width") == 0   ? " (use --ks)"
 					   : strcmp(unused_opts[i], "dim") == 0   ? " (use --ds)"
@@ -67,7 +69,7 @@ int phase_cfg_from_opts(const struct opts *o, struct phase_cfg *c, char **cause)
 	c->ds = o->sw.nd ? o->sw.ds : default_grid;
 	c->nd = o->sw.nd ? o->sw.nd : sizeof default_grid / sizeof default_grid[0];
 	c->trials = o->sw.trials ? (unsigned)o->sw.trials : 10;
-	c->tol = isnan(o->sw.tol) ? 2.5e-3 : o->sw.tol;
+	c->tol = o->sw.tol > 0 ? o->sw.tol : 2.5e-3; /* NAN (or a zeroed opts): the default */
 	c->max_steps = o->sw.max_steps ? o->sw.max_steps : 15000;
 	c->seed = rc->seed;
 	/* [OS19b] Sec. 4: η = 0.15 (softplus), 0.1 (ReLU); rf: the least-squares step 1/‖Φ‖². */
@@ -82,6 +84,24 @@ int phase_cfg_from_opts(const struct opts *o, struct phase_cfg *c, char **cause)
 	else {
 		*cause = xasprintf("--eta: the paper gives no step for %s; give --eta X (or theory)",
 				   act_name(c->act));
+		return -1;
+	}
+	/* the largest trial must fit in memory once per thread */
+	size_t kmax = 0, dmax = 0;
+	for (size_t i = 0; i < c->nk; i++)
+		kmax = c->ks[i] > kmax ? c->ks[i] : kmax;
+	for (size_t i = 0; i < c->nd; i++)
+		dmax = c->ds[i] > dmax ? c->ds[i] : dmax;
+	struct model_cfg big = {.n = c->n, .d = dmax, .k = kmax, .act = c->act, .gamma = 0};
+	int jobs = o->sw.jobs > 0 ? o->sw.jobs : pool_default_jobs();
+	double need = (model_estimate_bytes(c->ops, &big) + 8.0 * (double)c->n * (double)c->n * 2) *
+		      jobs,
+	       have = mem_physical();
+	if (have > 0 && need > 0.75 * have) {
+		char a[32], b[32];
+		*cause = xasprintf("--ks/--ds: a trial at k = %zu, d = %zu, n = %zu on %d threads needs about %s; this machine has %s",
+				   kmax, dmax, c->n, jobs, fmt_bytes(need, a, sizeof a),
+				   fmt_bytes(have, b, sizeof b));
 		return -1;
 	}
 	double cells = (double)c->nk * (double)c->nd;
@@ -305,6 +325,9 @@ struct phase_run *phase_run_new(const struct phase_cfg *c, const struct shard *s
 	}
 	pr->cfg = *c;
 	pr->shard = *sh;
+	if (pr->shard.n < 1) /* a zeroed struct: everything */
+		shard_whole(&pr->shard);
+	sh = &pr->shard;
 	size_t total = c->nk * c->nd;
 	pr->ks = xmallocarray(c->nk, sizeof(size_t));
 	pr->ds = xmallocarray(c->nd, sizeof(size_t));

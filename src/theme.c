@@ -27,6 +27,7 @@ static const char *const role_names[] = {
     "zeta_line",  "red_line", "region", "envelope", "mark",   "status",	    "warning", "help",
     "ghost1",	  "ghost2",   "ghost3", "ghost4",   "ghost5", "ghost6",	    "ghost7",  "ghost8",
     "layer1",	  "layer2",   "layer3", "layer4",   "layer5", "layer6",	    "layer7",  "layer8",
+    "heat1",	  "heat2",    "heat3",	"heat4",    "heat5",
 };
 _Static_assert(sizeof role_names / sizeof role_names[0] == ROLE_COUNT, "a name for each role");
 
@@ -289,6 +290,12 @@ static const struct theme_style theme_default_styles[ROLE_COUNT] = {
     [ROLE_LAYER1 + 5] = {RGB(0x5f87ff), D, 0},
     [ROLE_LAYER1 + 6] = {RGB(0xaf5fff), D, 0},
     [ROLE_LAYER1 + 7] = {RGB(0xff5fd7), D, 0},
+    /* viridis at 0, ¼, ½, ¾, 1: monotone in lightness, distinct without red-green vision */
+    [ROLE_HEAT1 + 0] = {RGB(0x8c5fbf), D, 0},
+    [ROLE_HEAT1 + 1] = {RGB(0x3b6fb0), D, 0},
+    [ROLE_HEAT1 + 2] = {RGB(0x21a39c), D, 0},
+    [ROLE_HEAT1 + 3] = {RGB(0x5ec962), D, 0},
+    [ROLE_HEAT1 + 4] = {RGB(0xfde725), D, ATTR_BOLD},
 };
 
 /* No colour at all: roles differ by attribute (and, in the canvas, by glyph).
@@ -326,6 +333,12 @@ static const struct theme_style theme_mono_styles[ROLE_COUNT] = {
     [ROLE_LAYER1 + 5] = {D, D, ATTR_ITALIC},
     [ROLE_LAYER1 + 6] = {D, D, ATTR_BOLD | ATTR_ITALIC},
     [ROLE_LAYER1 + 7] = {D, D, ATTR_REVERSE},
+    /* the heat map's glyphs carry the level by density */
+    [ROLE_HEAT1 + 0] = {D, D, ATTR_DIM},
+    [ROLE_HEAT1 + 1] = {D, D, 0},
+    [ROLE_HEAT1 + 2] = {D, D, 0},
+    [ROLE_HEAT1 + 3] = {D, D, 0},
+    [ROLE_HEAT1 + 4] = {D, D, ATTR_BOLD},
 };
 
 #undef D

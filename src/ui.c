@@ -467,7 +467,7 @@ static int loop(struct app *a, struct canvas *cv)
 			if (a->speed > 0)
 				tokens -= (double)steps;
 			stalled = steps == 0 && !a->paused;
-			if (!stalled)
+			if (!stalled || app_take_changed(a))
 				dirty = true; /* steps taken, or the app paused itself */
 			now = now_s();
 		} else {

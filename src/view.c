@@ -15,6 +15,8 @@
 #include "gdpath/data.h"
 #include "gdpath/keymap.h"
 #include "gdpath/panel.h"
+#include "gdpath/panel_phase.h"
+#include "gdpath/phase_live.h"
 #include "gdpath/run.h"
 #include "gdpath/theory.h"
 #include "gdpath/track.h"
@@ -142,6 +144,22 @@ static void panel_info(struct canvas *c, const struct app *a, int x, int y, int 
 		return;
 	}
 	/* Most important first: a small terminal shows only the top lines. */
+	if (a->phase) {
+		const struct phase_live *pl = a->phase;
+		const struct phase_cfg *pc = &pl->pr->cfg;
+		double yn = 0;
+		for (size_t i = 0; i < r->m->n; i++)
+			yn += r->data->y[i] * r->data->y[i];
+		LINE(ROLE_MARK, "trial %u/%u of k=%zu d=%zu (kd=%zu): misfit/%sy%s=%s, stop below %s or at step %ld",
+		     pl->trial + 1, pc->trials, r->m->cfg.k, r->m->cfg.d, r->m->cfg.k * r->m->cfg.d,
+		     s->norm, s->norm, num(t->cur.residual / sqrt(yn), b1, sizeof b1),
+		     num(pc->tol, b2, sizeof b2), pc->max_steps);
+	}
+	if (r->m->ops == &model_rf_ops && r->nextras >= 2)
+		LINE(ROLE_TEXT, "%smin(%s%s%s)=%s: v fits y exactly iff > 0 ((3.1), Thm 3.2)  k/n=%s",
+		     s->lambda, a->ascii ? "Phi" : "Φ", a->ascii ? "Phi" : "Φ", a->ascii ? "^T" : "ᵀ",
+		     num(r->extras[0], b1, sizeof b1),
+		     num((double)r->m->cfg.k / (double)r->m->n, b2, sizeof b2));
 	/* Model-specific quantities. */
 	if (r->m->ops == &model_du_ops && r->nextras >= 4) {
 		LINE(ROLE_TEXT, "%smin(H(k)) = %s%s = %s   %s0 = %s", s->lambda, s->alpha, s->sq,
@@ -355,7 +373,23 @@ void view_draw(struct canvas *c, const struct app *a)
 		return;
 	}
 	int body = h - 2;
-	if (w >= 120 && h >= 36) {
+	if (a->phase) {
+		/* the phase presets: the trial shown on the left, the map filling in on the right */
+		int big = w >= 120 && h >= 36;
+		int lw = w / 2, rw = w - lw - 2;
+		int ph = panel_phase_rows(a);
+		if (ph > body - 5)
+			ph = body - 5;
+		if (big) {
+			int th = body / 2;
+			panel_misfit(c, a, 0, 0, lw, th);
+			panel_loss(c, a, 0, th, lw, body - th);
+		} else {
+			panel_misfit(c, a, 0, 0, lw, body);
+		}
+		panel_phase(c, a, lw + 2, 0, rw, ph);
+		panel_info(c, a, lw + 2, ph + 1, rw, body - ph - 1, big);
+	} else if (w >= 120 && h >= 36) {
 		int lw = w / 2, th = body / 2;
 		panel_misfit(c, a, 0, 0, lw, th);
 		panel_loss(c, a, lw + 1, 0, w - lw - 1, th);

@@ -84,8 +84,12 @@ static void test_model_cycle_restarts(void **state)
 	(void)state;
 	struct app a;
 	app_for(&a, NULL);
-	const char *seen[6];
-	for (int i = 0; i < 6; i++) {
+	int nm = 0; /* the cycle skips image models (lenet): --model or a preset only */
+	for (size_t i = 0; i < model_count(); i++)
+		nm += !model_at(i)->images;
+	const char *seen[16];
+	assert_true(nm <= 16);
+	for (int i = 0; i < nm; i++) {
 		seen[i] = app_active(&a)->m->ops->name;
 		app_advance(&a, 5, 0);
 		app_key(&a, 'm');
@@ -93,11 +97,11 @@ static void test_model_cycle_restarts(void **state)
 		assert_int_equal(a.nruns, 1);
 	}
 	assert_string_equal(app_active(&a)->m->ops->name, seen[0]); /* back to the start */
-	for (int i = 0; i < 6; i++)
+	for (int i = 0; i < nm; i++)
 		for (int j = 0; j < i; j++)
 			assert_string_not_equal(seen[i], seen[j]);
 	app_key(&a, 'M');
-	assert_string_equal(app_active(&a)->m->ops->name, seen[5]);
+	assert_string_equal(app_active(&a)->m->ops->name, seen[nm - 1]);
 	app_free(&a);
 }
 

@@ -66,6 +66,18 @@ expect_fail "a model the sweep does not run" 2 "--sweep phase runs shallow or rf
 expect_fail "an activation without the paper's step" 2 "--eta: the paper gives no step for tanh" --batch --sweep phase -a tanh
 expect_fail "output into a missing directory" 1 "no/such/dir/x.csv" --batch $GRID -o "$TMP/no/such/dir/x.csv"
 
+# --- the live view as a snapshot: the whole sweep first, so the picture is reproducible ---
+SNAP="--snapshot --preset phase-softplus $(echo "$GRID" | sed 's/--sweep phase//') --steps 20 --ascii --size 100x30"
+"$GDPATH" $SNAP >"$TMP/snap1.txt" 2>"$TMP/err"
+"$GDPATH" $SNAP >"$TMP/snap2.txt" 2>>"$TMP/err"
+check "phase snapshot: the same picture twice" cmp -s "$TMP/snap1.txt" "$TMP/snap2.txt"
+check "phase snapshot: 6/6 cells and a glyph for each" sh -c 'grep -q "success rate: 6/6 cells" "$1" &&
+	[ "$(cut -c53- "$1" | sed -n "2,4p" | sed "s/^ *[0-9]*//" | tr -cd ".:+#@*" | wc -c)" -eq 6 ]' _ "$TMP/snap1.txt"
+full=$(grep -v '^#' "$TMP/j1.csv" | awk -F, '$7 == 1' | wc -l)
+at=$(cut -c53- "$TMP/snap1.txt" | sed -n '2,4p' | tr -cd '@' | wc -c)
+check "phase snapshot: its full cells are the CSV's (rate 1: $full, @: $at, one may be marked)" \
+	sh -c '[ "$1" -le "$2" ] && [ "$2" -le $(($1 + 1)) ]' _ "$at" "$full"
+
 # --- interrupted: no CSV, no temporary file left ---
 mkdir -p "$TMP/int"
 "$GDPATH" --batch --sweep phase -n 100 --ks 2 --ds 2:25 --trials 50 --jobs 1 -o "$TMP/int/y.csv" 2>"$TMP/int.err" &

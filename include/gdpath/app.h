@@ -73,6 +73,8 @@ struct app {
 	bool async, slow, busy;
 	struct pool *pool;
 	int pending[16], npending;
+	struct phase_live *phase;   /* the live phase diagram (phase presets), or NULL */
+	size_t phase_seen;          /* trials the pool had finished at the last look */
 };
 
 #define APP_SLOW_STEP 0.03
@@ -95,6 +97,9 @@ long app_advance(struct app *a, long max_steps, double budget_seconds);
 
 /* A step in progress on the worker thread (async only). */
 bool app_busy(const struct app *a);
+/* True once after work in the background (the phase sweep's pool) changed what the view
+ * shows, so a screen whose runs are idle still redraws. */
+bool app_take_changed(struct app *a);
 
 /* The run keys act on. */
 struct run *app_active(const struct app *a);

@@ -59,6 +59,8 @@ size_t pool_done(struct pool *p);
 bool pool_is_done(struct pool *p, size_t i);
 /* Stop handing out indices, wait for the running ones, leave the pool idle. */
 void pool_cancel(struct pool *p);
+/* Paused: no new index starts (running ones finish); resumed: work goes on. */
+void pool_pause(struct pool *p, bool paused);
 /* For work(): true once pool_cancel() or pool_free() was called. */
 bool pool_cancelled(const struct pool *p);
 

@@ -24,6 +24,8 @@ enum role {
 	ROLE_GHOST8 = ROLE_GHOST1 + 7,
 	ROLE_LAYER1,
 	ROLE_LAYER8 = ROLE_LAYER1 + 7,
+	ROLE_HEAT1, /* phase-diagram levels, lowest to highest success rate: a sequential */
+	ROLE_HEAT5 = ROLE_HEAT1 + 4, /* scale safe for colour-blind viewers (viridis) */
 	ROLE_COUNT
 };
 
