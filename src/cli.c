@@ -604,6 +604,11 @@ static int validate(struct opts *o, char **cause)
 		*cause = xstrdup("--init: model rf draws its fixed W0 with the random init; only --init random");
 		return -1;
 	}
+	if (m->no_spectrum && rc->eta_theory) {
+		*cause = xasprintf("model %s has no theory step size (its Jacobian spectrum is not "
+				   "computed): give --eta", m->name);
+		return -1;
+	}
 	if (o->given['a'] && !rc->ops->has_act) {
 		*cause = xasprintf("--activation: model %s has no activation to choose", rc->ops->name);
 		return -1;
