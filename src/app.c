@@ -249,11 +249,12 @@ static bool all_done(const struct app *a)
 	return true;
 }
 
+/* One step of every run that was runnable when the worker started (a->stepping). */
 static void step_work(void *ctx, size_t index, int worker)
 {
-	(void)index;
+	struct app *a = ctx;
 	(void)worker;
-	run_step_begin(ctx);
+	run_step_begin(a->run[a->stepping[index]]);
 }
 
 /* Keys that only change what is shown act at once while a step is in progress. */
@@ -281,9 +282,12 @@ static bool safe_while_busy(enum action act)
  * progress when it is done (waiting at most budget seconds). Returns the steps finished. */
 static long advance_async(struct app *a, long max_steps, double budget)
 {
-	struct run *r = a->run[0];
 	if (!a->busy) {
-		if (max_steps <= 0 || !runnable(a, 0))
+		a->nstepping = 0;
+		for (int i = 0; i < a->nruns; i++)
+			if (runnable(a, i))
+				a->stepping[a->nstepping++] = i;
+		if (max_steps <= 0 || a->nstepping == 0)
 			return 0;
 		char *cause = NULL;
 		if (a->pool == NULL && (a->pool = pool_new(1, &cause)) == NULL) {
@@ -291,7 +295,7 @@ static long advance_async(struct app *a, long max_steps, double budget)
 			a->async = false; /* no thread: step in this one */
 			return 0;
 		}
-		if (pool_start(a->pool, 1, step_work, r, &cause) != 0) {
+		if (pool_start(a->pool, (size_t)a->nstepping, step_work, a, &cause) != 0) {
 			free(cause);
 			a->async = false;
 			return 0;
@@ -301,8 +305,10 @@ static long advance_async(struct app *a, long max_steps, double budget)
 	if (!pool_wait(a->pool, budget > 0 ? budget : 0))
 		return 0;
 	a->busy = false;
-	run_step_end(r);
-	after_step(a, 0);
+	for (int k = 0; k < a->nstepping; k++) {
+		run_step_end(a->run[a->stepping[k]]);
+		after_step(a, a->stepping[k]);
+	}
 	/* keys that waited for the step, in the order typed */
 	int keys[16], n = a->npending, k = 0;
 	memcpy(keys, a->pending, sizeof keys);
@@ -318,7 +324,7 @@ long app_advance(struct app *a, long max_steps, double budget)
 {
 	double t0 = now();
 	long steps = 0;
-	bool async = a->async && (a->slow || a->busy) && a->nruns == 1;
+	bool async = a->async && (a->slow || a->busy) && a->phase == NULL;
 	if (async)
 		steps = advance_async(a, max_steps, budget);
 	while (!async && steps < max_steps) {

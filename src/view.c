@@ -278,6 +278,8 @@ static void status_lines(struct canvas *c, const struct app *a, int y, int w)
 		snprintf(state, sizeof state, "running");
 	else if (a->steps_per_sec >= 1e4)
 		snprintf(state, sizeof state, "running %.0fk/s", a->steps_per_sec / 1e3);
+	else if (a->steps_per_sec < 10) /* slow models (lenet): 0.8/s, not 1/s */
+		snprintf(state, sizeof state, "running %.2g/s", a->steps_per_sec);
 	else
 		snprintf(state, sizeof state, "running %.0f/s", a->steps_per_sec);
 	snprintf(line, sizeof line, " %s │ step %ld │ %s │ %s │ %s=%.4g │ %s%s=%s", tag, r->step, state,

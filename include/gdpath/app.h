@@ -65,7 +65,7 @@ struct app {
 	long rate_steps;            /* steps in it */
 	double speed;               /* steps per second at most (0: unlimited); ui.c paces */
 
-	/* Slow steps on a worker thread (ui.c sets async): a single run whose steps take
+	/* Slow steps on a worker thread (ui.c sets async): runs whose steps take
 	 * longer than APP_SLOW_STEP seconds (or that trains on images) steps on the pool's
 	 * thread while keys and drawing go on; keys that would change the run wait in
 	 * `pending` and act when the step in progress ends. */
@@ -73,6 +73,7 @@ struct app {
 	bool async, slow, busy;
 	struct pool *pool;
 	int pending[16], npending;
+	int stepping[APP_MAX_RUNS], nstepping; /* the runs the worker is stepping */
 	struct phase_live *phase;   /* the live phase diagram (phase presets), or NULL */
 	size_t phase_seen;          /* trials the pool had finished at the last look */
 };
