@@ -583,6 +583,7 @@ static int validate(struct opts *o, char **cause)
 	    unused(o, OPT_DEPTH, m == &model_mlp_ops, model, cause) ||
 	    unused(o, OPT_TRAIN_OUTPUT, m == &model_shallow_ops, model, cause) ||
 	    unused(o, OPT_GAMMA, m->has_act, model, cause) ||
+	    unused(o, OPT_LABELS, !m->images, model, cause) ||
 	    unused(o, OPT_MINIBATCH, k == OPT_SGD || k == OPT_ADAM, optim, cause) ||
 	    unused(o, OPT_BETA1, k == OPT_MOMENTUM || k == OPT_NESTEROV || k == OPT_ADAM, optim, cause) ||
 	    unused(o, OPT_BETA2, k == OPT_ADAM, optim, cause) ||
