@@ -458,8 +458,7 @@ static void lenet_predict(struct model *m, const double *theta, const double *X,
 
 const struct model_ops model_lenet_ops = {
     .name = "lenet",
-    .summary = "TF-slim LeNet conv-pool-conv-pool-fc-fc on IDX images, least squares on one-hot "
-	       "[OS19 6.1]",
+    .summary = "LeNet conv-pool-conv-pool-fc-fc on IDX images, one-hot targets [OS19 6.1]",
     .defaults = {.n = 500, .d = 28, .k = 1024, .r = 32, .depth = 4, .act = -1, .gamma = 0.0},
     .default_labels = LABELS_GAUSSIAN,
     .images = true,
