@@ -345,3 +345,35 @@ if [ -x /usr/bin/python3 ] || command -v python3 >/dev/null 2>&1; then
 else
 	echo "   skipped: no python3 (NumPy and PyTorch peers need python3-numpy, python3-torch)"
 fi
+
+# --- 6. LeNet: one Adam step against PyTorch and the dgemm floor --------------------------
+echo
+LSTEPS=${BENCH_LENET_STEPS:-10}
+echo "6. LeNet ([OS19] Sec. 6.1): one Adam step on a minibatch of 100 28x28 images, double"
+echo "   precision, one thread each (gdpath's BLAS runs one); median of $LSTEPS steps. The floor"
+echo "   is the step's multiply-adds at this machine's dgemm rate (500x500x500, part 3's)."
+lg=$("$B/bench/bench_lenet" "$LSTEPS") || lg=
+lt=$(/usr/bin/python3 "$S/bench/bench_lenet_torch.py" "$LSTEPS" 1 2>/dev/null) || lt="skip=python3-torch-failed"
+ld=$("$B/bench/bench_dgemm_blas" 500x500x500 9800x64x800 100x1024x3136) || ld=
+gms=$(field median_ms "$lg")
+gfl=$(field gflop "$lg")
+rate=$(printf '%s\n' "$ld" | sed -n 1p | tr ' ' '\n' | sed -n 's/^gflops=//p')
+printf '   %-42s %10s\n' "gdpath step (im2col + dgemm)" "$(calc '%.0f ms' "${gms:-0}")"
+printf '   %-42s %10s\n' "  its multiply-adds" "$(calc '%.2f GFLOP' "${gfl:-0}")"
+printf '   %-42s %10s\n' "  rate" "$(calc '%.2f GFLOP/s' "$(field gflops "$lg")+0")"
+case $lt in
+skip=*) echo "   PyTorch: ${lt#skip=}" ;;
+*)
+	tms=$(field median_ms "$lt")
+	printf '   %-42s %10s\n' "PyTorch $(field torch "$lt") CPU, float64" "$(calc '%.0f ms' "${tms:-0}")"
+	printf '   %-42s %10s\n' "PyTorch / gdpath (above 1: gdpath faster)" "$(calc '%.2fx' "${tms:-0} / ${gms:-1}")"
+	;;
+esac
+if [ -n "$rate" ]; then
+	floor=$(calc '%.1f' "${gfl:-0} / $rate * 1000")
+	printf '   %-42s %10s\n' "dgemm floor at $(calc '%.1f' "$rate") GFLOP/s" "$floor ms"
+	printf '   %-42s %10s\n' "gdpath / floor" "$(calc '%.2fx' "${gms:-0} / $floor")"
+	printf '%s\n' "$ld" | sed -n '2,3p' | while read -r line; do
+		printf '   %-42s %10s\n' "  dgemm at $(field size "$line") (a layer's shape)" "$(calc '%.2f GFLOP/s' "$(field gflops "$line")")"
+	done
+fi

@@ -15,6 +15,7 @@
 
 #include "gdpath/act.h"
 #include "gdpath/app.h"
+#include "gdpath/band.h"
 #include "gdpath/batch.h"
 #include "gdpath/phase_live.h"
 #include "gdpath/pool.h"
@@ -129,6 +130,7 @@ static int rebuild(struct app *a)
 	a->nruns = 1;
 	meta_reset(&a->meta[0]);
 	a->paused = false;
+	a->slow = r->th->spectrum_off; /* image models: seconds per measured step */
 	return 0;
 }
 
@@ -160,32 +162,55 @@ int app_init(struct app *a, const struct opts *o, char **cause, int *status)
 	}
 	snprintf(a->theme_name, sizeof a->theme_name, "%s", a->theme.name);
 	app_set_colours(a, 256);
+	if (o->band) {
+		a->band = calloc(1, sizeof *a->band);
+		if (a->band == NULL || band_read(o->band, a->band, cause) != 0) {
+			if (a->band == NULL)
+				*cause = xstrdup("out of memory");
+			free(a->band);
+			a->band = NULL;
+			*status = 1;
+			return -1;
+		}
+	}
 	if (o->sw.name) {
 		/* the phase presets: the sweep in the background, its trials shown one by one */
 		if ((a->phase = phase_live_new(o, &a->base.run, cause)) == NULL) {
 			*status = EXIT_USAGE;
+			app_free(a);
 			return -1;
 		}
 	}
 	struct run *r = run_new(&a->base.run, cause, status);
-	if (r == NULL)
+	if (r == NULL) {
+		app_free(a);
 		return -1;
+	}
 	a->run[0] = r;
 	a->nruns = 1;
 	meta_reset(&a->meta[0]);
 	app_update_planes(a);
 	if (a->paused)
 		app_message(a, false, "paused: space runs, s steps");
+	a->slow = r->th->spectrum_off;
 	return 0;
 }
 
 void app_free(struct app *a)
 {
+	pool_free(a->step_pool); /* waits for a step in progress */
+	a->step_pool = NULL;
+	a->busy = false;
 	eta_sweep_free(a->eta_sweep); /* before the runs: it cancels its threads */
 	a->eta_sweep = NULL;
 	pool_free(a->pool);
 	a->pool = NULL;
 	drop_runs(a);
+	if (a->band) {
+		band_release(a->band);
+		free(a->band);
+		a->band = NULL;
+	}
 	phase_live_free(a->phase);
 	a->phase = NULL;
 }
@@ -289,7 +314,7 @@ static int range_test(struct app *a)
 
 bool app_busy(const struct app *a)
 {
-	return a->eta_sweep && eta_sweep_done(a->eta_sweep) < a->eta_sweep->k;
+	return a->busy || (a->eta_sweep && eta_sweep_done(a->eta_sweep) < a->eta_sweep->k);
 }
 
 bool app_poll(struct app *a)
@@ -341,23 +366,102 @@ static bool all_done(const struct app *a)
 	return true;
 }
 
+/* One step of every run that was runnable when the worker started (a->stepping). */
+static void step_work(void *ctx, size_t index, int worker)
+{
+	struct app *a = ctx;
+	(void)worker;
+	run_step_begin(a->run[a->stepping[index]]);
+}
+
+/* Keys that only change what is shown act at once while a step is in progress. */
+static bool safe_while_busy(enum action act)
+{
+	switch (act) {
+	case ACTION_NONE:
+	case ACTION_PAUSE:
+	case ACTION_FASTER:
+	case ACTION_SLOWER:
+	case ACTION_BOUNDS:
+	case ACTION_AXIS:
+	case ACTION_LOSS_LOG:
+	case ACTION_STEP_LOG:
+	case ACTION_THEME:
+	case ACTION_HELP:
+	case ACTION_QUIT:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* The async path: start the active run's step on the worker, or finish the one in
+ * progress when it is done (waiting at most budget seconds). Returns the steps finished. */
+static long advance_async(struct app *a, long max_steps, double budget)
+{
+	if (!a->busy) {
+		a->nstepping = 0;
+		for (int i = 0; i < a->nruns; i++)
+			if (runnable(a, i))
+				a->stepping[a->nstepping++] = i;
+		if (max_steps <= 0 || a->nstepping == 0)
+			return 0;
+		char *cause = NULL;
+		if (a->step_pool == NULL && (a->step_pool = pool_new(1, &cause)) == NULL) {
+			free(cause);
+			a->async = false; /* no thread: step in this one */
+			return 0;
+		}
+		if (pool_start(a->step_pool, (size_t)a->nstepping, step_work, a, &cause) != 0) {
+			free(cause);
+			a->async = false;
+			return 0;
+		}
+		a->busy = true;
+	}
+	if (!pool_wait(a->step_pool, budget > 0 ? budget : 0))
+		return 0;
+	a->busy = false;
+	for (int k = 0; k < a->nstepping; k++) {
+		run_step_end(a->run[a->stepping[k]]);
+		after_step(a, a->stepping[k]);
+	}
+	/* keys that waited for the step, in the order typed */
+	int keys[16], n = a->npending, k = 0;
+	memcpy(keys, a->pending, sizeof keys);
+	a->npending = 0;
+	while (k < n && !a->busy)
+		app_key(a, keys[k++]);
+	for (; k < n; k++) /* a key started another step: the rest wait for it */
+		a->pending[a->npending++] = keys[k];
+	return 1;
+}
+
 long app_advance(struct app *a, long max_steps, double budget)
 {
 	/* No step, no change: what the app shows is a function of the rounds of stepping
 	 * (a->ticks) and the keys, which is what makes a recording replay exactly. */
-	if (max_steps <= 0)
+	if (max_steps <= 0 && !a->busy) /* (a step in progress on the worker may end) */
 		return 0;
 	double t0 = now();
 	long steps = 0;
 	long left = a->stop_at >= 0 ? a->stop_at - app_active(a)->step : -1;
 	if (left >= 0 && max_steps > left)
 		max_steps = left;
-	while (steps < max_steps) {
+	/* recording or replaying: steps in this thread, so keys land on the same steps */
+	bool async = a->async && !a->deterministic && (a->slow || a->busy) && a->phase == NULL;
+	if (async)
+		steps = advance_async(a, max_steps, budget);
+	while (!async && steps < max_steps) {
 		bool any = false;
 		for (int i = 0; i < a->nruns; i++) {
 			if (!runnable(a, i))
 				continue;
+			double ts = now();
 			run_step(a->run[i]);
+			/* slow steps go to the worker from now on (never where the screen reads θ) */
+			if (now() - ts > APP_SLOW_STEP && !a->run[i]->th->have_star && a->phase == NULL)
+				a->slow = true;
 			if (phase_check(a)) {
 				steps++;
 				a->ticks++;
@@ -397,9 +501,11 @@ phase_moved:;
 	}
 	if (a->deterministic)
 		a->steps_per_sec = 0; /* the wall clock would make a replay differ */
-	for (int i = 0; i < a->nruns; i++)
-		run_update_extras(a->run[i]);
-	app_update_planes(a);
+	if (!a->busy) { /* else the worker is moving θ */
+		for (int i = 0; i < a->nruns; i++)
+			run_update_extras(a->run[i]);
+		app_update_planes(a);
+	}
 	if (a->stop_at >= 0 && app_active(a)->step >= a->stop_at && !a->paused) {
 		/* --steps N: stop there once; space runs on */
 		a->paused = true;
@@ -407,7 +513,7 @@ phase_moved:;
 		a->stop_at = -1;
 	}
 	/* (the phase presets: not while the sweep still fills the map, which must be drawn) */
-	if (!a->paused && all_done(a) && !(a->phase && !pool_wait(a->phase->pr->pool, 0))) {
+	if (!a->paused && !a->busy && all_done(a) && !(a->phase && !pool_wait(a->phase->pr->pool, 0))) {
 		a->paused = true;
 		bool bad = false;
 		for (int i = 0; i < a->nruns; i++)
@@ -429,8 +535,12 @@ static int set_eta(struct app *a, double eta)
 	a->meta[a->active].fan_factor = 0; /* no longer the fan's η × f */
 	a->base.run.eta = eta;
 	a->base.run.eta_theory = false;
-	double g = theory_eta_beta2(r->th, eta);
-	app_message(a, g > 2, "η = %.3g (η·β² = %.3g%s)", eta, g, g > 2 ? " > 2: unstable" : "");
+	if (r->th->spectrum_off) {
+		app_message(a, false, "η = %.4g", eta);
+	} else {
+		double g = theory_eta_beta2(r->th, eta);
+		app_message(a, g > 2, "η = %.3g (η·β² = %.3g%s)", eta, g, g > 2 ? " > 2: unstable" : "");
+	}
 	return APP_REDRAW;
 }
 
@@ -440,7 +550,10 @@ static int switch_model(struct app *a, int dir)
 	size_t n = model_count(), i = 0;
 	while (i < n && model_at(i) != a->base.run.ops)
 		i++;
-	i = (i + n + (size_t)(dir > 0 ? 1 : n - 1)) % n;
+	/* image models (lenet) need their data and an η of their own: --model or a preset */
+	do
+		i = (i + n + (size_t)(dir > 0 ? 1 : n - 1)) % n;
+	while (model_at(i)->images && model_at(i) != a->base.run.ops);
 	struct run_cfg *c = &a->base.run;
 	struct run_cfg old = *c;
 	c->ops = model_at(i);
@@ -682,20 +795,27 @@ static int next_preset(struct app *a)
 		while (i < n && strcmp(preset_at(i)->name, a->base.preset) != 0)
 			i++;
 	i = a->base.preset ? (i + 1) % n : 0;
-	const struct preset *p = preset_at(i);
-	struct opts o = a->base;
-	unsigned long seed = o.run.seed;
-	run_cfg_default(&o.run);
-	o.run.seed = seed;
-	o.preset = p->name;
-	/* a preset starts from the defaults: no sweep, nothing "given" on a command line */
-	int jobs = o.sw.jobs;
-	memset(&o.sw, 0, sizeof o.sw);
-	o.sw.tol = NAN;
-	o.sw.jobs = jobs;
-	shard_whole(&o.sw.shard);
-	memset(o.given, 0, sizeof o.given);
-	p->apply(&o);
+	const struct preset *p;
+	struct opts o;
+	/* the image presets (lenet-*) take seconds to load: --preset only, not this cycle */
+	for (size_t tries = 0;; tries++, i = (i + 1) % n) {
+		p = preset_at(i);
+		o = a->base;
+		unsigned long seed = o.run.seed;
+		run_cfg_default(&o.run);
+		o.run.seed = seed;
+		o.preset = p->name;
+		/* a preset starts from the defaults: no sweep, nothing "given" on a command line */
+		int jobs = o.sw.jobs;
+		memset(&o.sw, 0, sizeof o.sw);
+		o.sw.tol = NAN;
+		o.sw.jobs = jobs;
+		shard_whole(&o.sw.shard);
+		memset(o.given, 0, sizeof o.given);
+		p->apply(&o);
+		if (!o.run.ops->images || tries >= n)
+			break;
+	}
 	struct phase_live *pl = NULL;
 	if (o.sw.name) {
 		char *cause = NULL;
@@ -1070,6 +1190,13 @@ int app_key(struct app *a, int key)
 {
 	if (a->captioning)
 		return caption_key(a, key);
+	if (a->busy && (a->editing ? key == '\n' || key == '\r' : !safe_while_busy(keymap_lookup(key)))) {
+		/* it would change the run the worker is stepping: after the step */
+		if (a->npending < (int)(sizeof a->pending / sizeof a->pending[0]))
+			a->pending[a->npending++] = key;
+		app_message(a, false, "key waits for the step in progress (%d queued)", a->npending);
+		return APP_REDRAW;
+	}
 	if (a->editing)
 		return edit_key(a, key);
 	a->msg[0] = '\0';

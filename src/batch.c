@@ -12,9 +12,12 @@
 
 #include "gdpath/batch.h"
 #include "gdpath/cli.h"
+#include "gdpath/clserr.h"
 #include "gdpath/data.h"
 #include "gdpath/proj.h"
+#include "gdpath/idx.h"
 #include "gdpath/run.h"
+#include "gdpath/sweep.h"
 #include "gdpath/theory.h"
 #include "gdpath/track.h"
 #include "gdpath/util.h"
@@ -57,14 +60,20 @@ void batch_write_meta(FILE *out, const struct run *r)
 	/* File names escaped (util.h str_escape): a newline in a name cannot break the
 	 * metadata, an escape sequence cannot reach a terminal showing the CSV. */
 	char *dname = r->cfg.data_file ? str_escape(r->cfg.data_file, strlen(r->cfg.data_file), 0, 0)
-				       : xstrdup("generated");
+				       : xstrdup(m->nout > 1 ? IDX_DEFAULT_DIR : "generated");
 	char *iname = r->cfg.init == INIT_FILE
 			  ? str_escape(r->cfg.init_file, strlen(r->cfg.init_file), 0, 0)
 			  : xstrdup(r->cfg.init == INIT_ZERO ? "zero" : "random");
-	fprintf(out, "# data: %s\n", dname);
-	const char *note = run_labels_note(r);
-	fprintf(out, "# labels: %s%s%s%s\n", r->cfg.data_file ? "from data" : labels_name(r->cfg.labels),
-		note ? " (" : "", note ? note : "", note ? ")" : "");
+	if (m->nout > 1) {
+		fprintf(out, "# data: %s (%zu training images drawn by the seed)\n", dname, m->nsamples);
+		fprintf(out, "# labels: one-hot, %zu classes\n", m->nout);
+	} else {
+		fprintf(out, "# data: %s\n", dname);
+		const char *note = run_labels_note(r);
+		fprintf(out, "# labels: %s%s%s%s\n",
+			r->cfg.data_file ? "from data" : labels_name(r->cfg.labels), note ? " (" : "",
+			note ? note : "", note ? ")" : "");
+	}
 	fprintf(out, "# init: %s\n", iname);
 	free(dname);
 	free(iname);
@@ -86,7 +95,17 @@ void batch_write_meta(FILE *out, const struct run *r)
 		num(out, th->star_dist);
 		fputc('\n', out);
 	}
-	fprintf(out, "# spectrum_every: %ld\n", th->every);
+	if (th->spectrum_off)
+		fputs("# spectrum: not computed (J is out of reach at this size): alpha, beta, "
+		      "delta, L, lambda, zeta and the bound lines are undefined\n", out);
+	else
+		fprintf(out, "# spectrum_every: %ld\n", th->every);
+	if (r->measure_every > 1)
+		fprintf(out, "# measure_every: %ld (minibatch steps: residual on all n samples every "
+			"%ld steps; rows only there)\n", r->measure_every, r->measure_every);
+	if (r->ce)
+		fprintf(out, "# class_errors: train on the n samples, test on the first %zu test "
+			"images, every %ld steps\n", r->ce->ntest, r->errors_every);
 	if (th->no_guarantee)
 		fputs("# warning: alpha0 = 0 (n > p or J rank-deficient): no guarantee applies\n", out);
 }
@@ -100,6 +119,8 @@ void batch_write_header(FILE *out, const struct run *r)
 		fprintf(out, ",distance.%s,ndistance.%s,path.%s", n, n, n);
 	}
 	fputs(",zeta,lambda,checked,outside,proj_u,proj_v", out);
+	if (r->ce)
+		fputs(",train_error,test_error", out);
 	for (size_t i = 0; i < r->nextras; i++)
 		fprintf(out, ",%s", r->extra_names[i]);
 	fputc('\n', out);
@@ -142,6 +163,11 @@ static void write_row(FILE *out, struct run *r, const struct track_point *pt,
 		proj_coords(r->pj, r->theta, r->theta0, &pu, &pv);
 	field(out, pu, current && !isnan(pu));
 	field(out, pv, current && !isnan(pv));
+	if (r->ce) {
+		int now = current && r->ce->step == pt->step;
+		field(out, r->ce->train, now);
+		field(out, r->ce->test, now);
+	}
 	if (current && r->nextras) {
 		run_update_extras(r);
 		x = r->extras;
@@ -188,6 +214,10 @@ static void fix_plane(struct run *r, long steps)
 static void write_plane_meta(FILE *out, const struct run *r)
 {
 	const struct proj *pj = r->pj;
+	if (r->m->ops->no_spectrum) {
+		fputs("# plane: not computed for this model (it would take a second pass)\n", out);
+		return;
+	}
 	if (!pj->have_plane) {
 		fputs("# plane: none (the run never left theta0)\n", out);
 		return;
@@ -241,6 +271,8 @@ int batch_run_status(const struct run *r)
 
 int batch_main(const struct opts *o)
 {
+	if (o->band)
+		return layers_band_main(o);
 	char *cause = NULL;
 	int status = 1;
 	struct run *r = run_new(&o->run, &cause, &status);
@@ -270,7 +302,8 @@ int batch_main(const struct opts *o)
 	 * (a full disk, /dev/full, a closed pipe) ends the run before any work is done */
 	batch_write_meta(out, r);
 	(void)outfile_flush(&of, &cause);
-	if (cause == NULL)
+	r->measure_at = o->steps;
+	if (cause == NULL && !r->m->ops->no_spectrum)
 		fix_plane(r, o->steps);
 	if (cause == NULL)
 		write_plane_meta(out, r);
@@ -279,6 +312,7 @@ int batch_main(const struct opts *o)
 		batch_write_row(out, r);
 	}
 	int rc = EXIT_OK;
+	r->measure_at = o->steps;
 	for (long s = 1; cause == NULL && s <= o->steps; s++) {
 		int st = run_step(r);
 		if (st != RUN_OK) {
@@ -305,7 +339,7 @@ int batch_main(const struct opts *o)
 				"loss); try a smaller --eta\n",
 				s);
 		}
-		if (s % o->every == 0 || s == o->steps)
+		if ((s % o->every == 0 && r->tr->measured == s) || s == o->steps)
 			batch_write_row(out, r);
 		/* a write error (a full disk, /dev/full, a closed pipe) ends the run now */
 		if (outfile_check(&of, &cause) != 0)

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "gdpath/act.h"
 #include "gdpath/cli.h"
@@ -36,6 +37,7 @@ enum {
 	OPT_BETA2,
 	OPT_ADAM_EPS,
 	OPT_SPECTRUM_EVERY,
+	OPT_MEASURE_EVERY,
 	OPT_PRESET,
 	OPT_BATCH,
 	OPT_STEPS,
@@ -63,6 +65,7 @@ enum {
 	OPT_CAST,
 	OPT_PAUSED,
 	OPT_EXPORT_DIR,
+	OPT_BAND,
 };
 
 static const struct option longopts[] = {
@@ -88,6 +91,7 @@ static const struct option longopts[] = {
     {"eta", required_argument, NULL, 'e'},
     {"seed", required_argument, NULL, 's'},
     {"spectrum-every", required_argument, NULL, OPT_SPECTRUM_EVERY},
+    {"measure-every", required_argument, NULL, OPT_MEASURE_EVERY},
     {"preset", required_argument, NULL, OPT_PRESET},
     {"batch", no_argument, NULL, OPT_BATCH},
     {"steps", required_argument, NULL, OPT_STEPS},
@@ -116,6 +120,7 @@ static const struct option longopts[] = {
     {"record", required_argument, NULL, OPT_RECORD},
     {"replay", required_argument, NULL, OPT_REPLAY},
     {"cast", required_argument, NULL, OPT_CAST},
+    {"band", required_argument, NULL, OPT_BAND},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, 'V'},
     {NULL, 0, NULL, 0},
@@ -146,7 +151,7 @@ void cli_usage(FILE *out)
 	      "loss against its guaranteed rate, and per-layer path lengths.\n"
 	      "\n"
 	      "Model and data:\n"
-	      "  -m, --model NAME        linear, glm, lowrank, shallow, rf, du, mlp (default\n"
+	      "  -m, --model NAME        linear, glm, lowrank, shallow, rf, du, mlp, lenet (default\n"
 	      "                          linear)\n"
 	      "  -n, --samples N         number of data points n\n"
 	      "  -d, --dim D             input dimension d (matrix side for lowrank)\n"
@@ -159,17 +164,22 @@ void cli_usage(FILE *out)
 	      "      --labels KIND       gaussian, rademacher, align-min, align-max, planted\n"
 	      "      --init KIND|FILE    random (default), zero, or a file of p numbers\n"
 	      "      --save-init FILE    write theta0, one number a line\n"
-	      "      --data FILE         read samples from CSV (last column the label)\n"
+	      "      --data FILE|DIR     read samples from CSV (last column the label), or for\n"
+	      "                          lenet a directory of MNIST-format IDX files (default\n"
+	      "                          /usr/share/datasets/fashion-mnist)\n"
 	      "      --save-data FILE    write the samples as CSV\n"
 	      "\n"
 	      "Optimizer:\n"
 	      "  -O, --optimizer NAME    gd, sgd, momentum, nesterov, adam, flow (default gd)\n"
 	      "  -e, --eta X|theory      step size, or the model's theory step (default theory)\n"
-	      "      --minibatch B       sgd: samples per step (default 1)\n"
+	      "      --minibatch B       sgd: samples per step (default 1); adam: a minibatch\n"
+	      "                          of B samples per step (default: all)\n"
 	      "      --beta1 B, --beta2 B, --adam-eps E\n"
 	      "                          momentum and Adam constants (0.9, 0.999, 1e-8)\n"
 	      "  -s, --seed S            all randomness (default 1)\n"
 	      "      --spectrum-every N  alpha, beta every N steps (default 0: automatic)\n"
+	      "      --measure-every N   minibatch steps of lenet: the misfit on all n samples\n"
+	      "                          and the class errors every N steps (0: automatic)\n"
 	      "      --preset NAME       a paper's figure; later options override it\n"
 	      "\n"
 	      "Output:\n"
@@ -207,6 +217,13 @@ void cli_usage(FILE *out)
 	      "      --jobs N            threads (default: the number of cores); same output\n"
 	      "      --shard i/N         compute only shard i of N (every N-th cell or row)\n"
 	      "      --merge FILE...     join the shards' CSVs into the single run's CSV\n"
+	      "\n"
+	      "Realizations ([OS19] Fig. 2; --trials without --sweep):\n"
+	      "      --trials N          with --batch: N runs (seeds S, S+1 ...), per layer\n"
+	      "                          the mean and sd of the normalized distance at fixed\n"
+	      "                          normalized misfit (--jobs, --shard as above)\n"
+	      "      --band FILE         the band of a --trials run (or its merged shards):\n"
+	      "                          with --batch, write it; else draw it behind the run\n"
 	      "\n"
 	      "Recordings:\n"
 	      "      --record FILE       write the session (options, seed, keys and their steps)\n"
@@ -481,6 +498,8 @@ static int handle(int c, const char *arg, struct opts *o, char **cause)
 		return 0;
 	case OPT_SPECTRUM_EVERY:
 		return want_long(c, arg, 0, 1000000000L, &rc->spectrum_every, cause);
+	case OPT_MEASURE_EVERY:
+		return want_long(c, arg, 0, 1000000000L, &rc->measure_every, cause);
 	case OPT_BATCH:
 		if (o->mode != MODE_MERGE)
 			o->mode = MODE_BATCH;
@@ -563,6 +582,9 @@ static int handle(int c, const char *arg, struct opts *o, char **cause)
 		}
 		*(c == OPT_RECORD ? &o->record : c == OPT_REPLAY ? &o->replay : &o->cast) = arg;
 		return 0;
+	case OPT_BAND:
+		o->band = arg;
+		return 0;
 	case OPT_MERGE:
 		o->mode = MODE_MERGE;
 		return 0;
@@ -630,6 +652,14 @@ static int validate_sweep(struct opts *o, char **cause)
 		}
 		return 0;
 	}
+	/* --trials alone: the realizations of [OS19] Fig. 2 (sweep_layers.c) */
+	if (o->sw.name == NULL && o->given[OPT_TRIALS] && !o->given[OPT_SWEEP]) {
+		if (o->mode != MODE_BATCH) {
+			*cause = xstrdup("--trials: only with --batch (draw the result with --band FILE)");
+			return -1;
+		}
+		o->sw.name = "layers";
+	}
 	if (o->sw.name == NULL) {
 		for (size_t i = 0; i < sizeof sweep_only / sizeof sweep_only[0]; i++)
 			if (o->given[sweep_only[i]]) {
@@ -653,6 +683,8 @@ static int validate_sweep(struct opts *o, char **cause)
 
 static int validate(struct opts *o, char **cause)
 {
+	if (o->given[OPT_TRIALS] && !o->given[OPT_SWEEP] && o->mode != MODE_MERGE)
+		return validate_sweep(o, cause);
 	if (o->mode == MODE_MERGE || o->sw.name)
 		return validate_sweep(o, cause) || validate_record(o, cause) ? -1 : 0;
 	if (validate_sweep(o, cause) != 0)
@@ -668,13 +700,17 @@ static int validate(struct opts *o, char **cause)
 	    unused(o, OPT_DEPTH, m == &model_mlp_ops, model, cause) ||
 	    unused(o, OPT_TRAIN_OUTPUT, m == &model_shallow_ops, model, cause) ||
 	    unused(o, OPT_GAMMA, m->has_act, model, cause) ||
-	    unused(o, OPT_MINIBATCH, k == OPT_SGD, optim, cause) ||
+	    unused(o, OPT_LABELS, !m->images, model, cause) ||
+	    unused(o, OPT_MINIBATCH, k == OPT_SGD || k == OPT_ADAM, optim, cause) ||
 	    unused(o, OPT_BETA1, k == OPT_MOMENTUM || k == OPT_NESTEROV || k == OPT_ADAM, optim, cause) ||
 	    unused(o, OPT_BETA2, k == OPT_ADAM, optim, cause) ||
 	    unused(o, OPT_ADAM_EPS, k == OPT_ADAM, optim, cause))
 		return -1;
-	/* A preset's sizes and labels give way to a data file's (the user's own win). */
-	if (rc->data_file) {
+	/* A preset's sizes and labels give way to a data file's (the user's own win); image
+	 * models draw their n images from the files, so n stays. */
+	struct stat dst;
+	bool idx_dir = rc->data_file && stat(rc->data_file, &dst) == 0 && S_ISDIR(dst.st_mode);
+	if (rc->data_file && !m->images && !idx_dir) {
 		if (!o->given[OPT_LABELS])
 			rc->labels = -1;
 		if (!o->given['n'])
@@ -684,6 +720,11 @@ static int validate(struct opts *o, char **cause)
 	}
 	if (rc->ops == &model_rf_ops && rc->init != INIT_RANDOM) {
 		*cause = xstrdup("--init: model rf draws its fixed W0 with the random init; only --init random");
+		return -1;
+	}
+	if (m->no_spectrum && rc->eta_theory) {
+		*cause = xasprintf("model %s has no theory step size (its Jacobian spectrum is not "
+				   "computed): give --eta", m->name);
 		return -1;
 	}
 	if (o->given['a'] && !rc->ops->has_act) {

@@ -41,6 +41,7 @@ struct dataset *data_new(size_t n, size_t nfeat)
 	ds->n = n;
 	ds->nfeat = nfeat;
 	ds->refs = 1;
+	ds->nout = 1;
 	ds->X = xcalloc(n, nfeat * sizeof(double));
 	ds->y = xcalloc(n, sizeof(double));
 	if (ds->X == NULL || ds->y == NULL) {
@@ -62,7 +63,21 @@ void data_free(struct dataset *ds)
 		return;
 	free(ds->X);
 	free(ds->y);
+	free(ds->cls);
+	free(ds->Xtest);
+	free(ds->cls_test);
 	free(ds);
+}
+
+int data_set_outputs(struct dataset *ds, size_t nout)
+{
+	double *y = xcalloc(ds->n, nout * sizeof(double));
+	if (y == NULL)
+		return -1;
+	free(ds->y);
+	ds->y = y;
+	ds->nout = nout;
+	return 0;
 }
 
 /* [OS19] Thm 2.4's tight examples: y along the left singular vector of X belonging to

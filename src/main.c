@@ -56,8 +56,11 @@ int main(int argc, char **argv)
 		struct theme t;
 		char *why = NULL;
 		if (theme_load(o.theme, &t, &why) != 0) {
-			fprintf(stderr, "gdpath: theme: %s\n", why ? why : o.theme);
+			char *msg = xasprintf("theme: %s", why ? why : o.theme);
+			print_cause(msg); /* escaped: the name is the user's */
+			free(msg);
 			free(why);
+			free(args);
 			return EXIT_USAGE;
 		}
 	}

@@ -17,7 +17,7 @@
 
 static const struct model_ops *const registry[] = {
     &model_linear_ops, &model_glm_ops, &model_lowrank_ops,
-    &model_shallow_ops, &model_rf_ops, &model_du_ops, &model_mlp_ops,
+    &model_shallow_ops, &model_rf_ops, &model_du_ops, &model_mlp_ops, &model_lenet_ops,
 };
 
 size_t model_count(void)
@@ -63,10 +63,13 @@ double model_estimate_bytes(const struct model_ops *ops, const struct model_cfg 
 	/* Jacobians as theory.c keeps them: three while n·p is small enough to track Δ̂ and L̂,
 	 * else one where the Gram matrix must be formed from J, else none. */
 	double jacobians = n * p <= THEORY_MAX_JACOBIAN ? 3 : ops->gram == NULL ? 1 : 0;
+	double gram = 3 * n * n; /* Gram matrix and eigen workspace */
+	if (ops->no_spectrum)
+		jacobians = gram = 0;
 	double doubles = n * (f + 1)   /* data */
 			 + 12 * p      /* θ, θ0, θ*, previous θ, gradient, optimizer, flow */
 			 + jacobians * n * p
-			 + 3 * n * n   /* Gram matrix and eigen workspace */
+			 + gram
 			 + 8 * n;
 	return 8 * doubles + ops->work_bytes(c);
 }
@@ -82,8 +85,16 @@ struct model *model_new(const struct model_ops *ops, const struct model_cfg *c,
 	m->ops = ops;
 	m->cfg = *c;
 	m->data = data;
-	m->n = data->n;
+	m->nsamples = data->n;
+	m->nout = data->nout ? data->nout : 1;
+	m->n = data->n * m->nout;
 	m->nfeat = data->nfeat;
+	if (m->nout > 1 && ops->predict == NULL) {
+		*cause = xasprintf("model %s has one output per sample; class data (%zu outputs) need "
+				   "mlp or lenet", ops->name, m->nout);
+		free(m);
+		return NULL;
+	}
 	if (m->nfeat != ops->features(c)) {
 		*cause = xasprintf("model %s expects %zu features per sample, the data has %zu",
 				   ops->name, ops->features(c), m->nfeat);

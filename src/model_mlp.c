@@ -1,6 +1,6 @@
-/* model_mlp.c — the deep fully connected net of [OS19] Sec. 6.1 with scalar output:
- * f(x) = W_L φ(W_{L−1} … φ(W_1 x)), no biases, every layer trained (layers "L1" … "L<L>",
- * each row-major out × in). Owns the batched forward pass, backpropagation over all samples
+/* model_mlp.c — the deep fully connected net of [OS19] Sec. 6.1: f(x) = W_L φ(W_{L−1} …
+ * φ(W_1 x)), no biases, every layer trained (layers "L1" … "L<L>", each row-major out × in),
+ * with a scalar output, or C outputs on class data (one-hot targets, SPEC §3). Owns the batched forward pass, backpropagation over all samples
  * or a minibatch, and forward-mode Jacobian–vector products; the Gram matrix is generic. */
 #include "config.h"
 
@@ -25,6 +25,10 @@ static const char *const layer_names[MODEL_MAX_LAYERS] = {
 
 struct mlp {
 	size_t n, d, k, depth;
+	size_t C;             /* outputs per sample (1, or the classes of class data) */
+	size_t *uimg;         /* n: samples a vjp touches (class data) */
+	long *slot;           /* n: position of a sample in uimg, or -1 */
+	double *du;           /* n × C: vjp weights per touched sample */
 	int act;
 	double gamma;
 	size_t in[MODEL_MAX_LAYERS], out[MODEL_MAX_LAYERS], off[MODEL_MAX_LAYERS];
@@ -89,6 +93,9 @@ static void mlp_teardown(struct model *m)
 	free(s->P);
 	free(s->Q);
 	free(s->G);
+	free(s->uimg);
+	free(s->slot);
+	free(s->du);
 	free(s);
 	m->priv = NULL;
 }
@@ -96,7 +103,8 @@ static void mlp_teardown(struct model *m)
 static int mlp_setup(struct model *m, char **cause)
 {
 	const struct model_cfg *c = &m->cfg;
-	size_t n = m->n, d = c->d, k = c->k, L = c->depth;
+	size_t n = m->nsamples ? m->nsamples : m->n, d = c->d, k = c->k, L = c->depth;
+	size_t C = m->nout ? m->nout : 1;
 	if (L < 1 || L > MODEL_MAX_LAYERS) {
 		*cause = xasprintf("mlp: --depth must be between 1 and %d, got %zu", MODEL_MAX_LAYERS,
 				   L);
@@ -131,10 +139,11 @@ static int mlp_setup(struct model *m, char **cause)
 	s->depth = L;
 	s->act = c->act;
 	s->gamma = c->gamma;
+	s->C = C;
 	size_t p = 0;
 	for (size_t l = 0; l < L; l++) {
 		s->in[l] = l == 0 ? d : k;
-		s->out[l] = l + 1 == L ? 1 : k;
+		s->out[l] = l + 1 == L ? C : k;
 		s->off[l] = p;
 		if (s->in[l] > (SIZE_MAX - p) / s->out[l]) {
 			*cause = xstrdup("mlp: too many parameters");
@@ -145,6 +154,8 @@ static int mlp_setup(struct model *m, char **cause)
 		p += s->out[l] * s->in[l];
 	}
 	size_t w = d > k ? d : k;
+	if (w < C)
+		w = C;
 	if (L > 1) {
 		s->H = alloc_mat((L - 1) * n, k);
 		s->D = alloc_mat((L - 1) * n, k);
@@ -152,7 +163,16 @@ static int mlp_setup(struct model *m, char **cause)
 	s->P = alloc_mat(n, w);
 	s->Q = alloc_mat(n, w);
 	s->G = alloc_mat(n, w);
-	if ((L > 1 && (!s->H || !s->D)) || !s->P || !s->Q || !s->G) {
+	if (C > 1) {
+		s->uimg = xcalloc(n, sizeof(size_t));
+		s->slot = xcalloc(n, sizeof(long));
+		s->du = xcalloc(n, C * sizeof(double));
+		if (s->slot)
+			for (size_t i = 0; i < n; i++)
+				s->slot[i] = -1;
+	}
+	if ((L > 1 && (!s->H || !s->D)) || !s->P || !s->Q || !s->G ||
+	    (C > 1 && (!s->uimg || !s->slot || !s->du))) {
 		*cause = xasprintf("mlp: out of memory for n = %zu, d = %zu, k = %zu, depth %zu", n,
 				   d, k, L);
 		mlp_teardown(m);
@@ -203,7 +223,26 @@ static void mlp_forward(struct model *m, const double *theta, double *f)
 		}
 		in = H;
 	}
-	layer_mul(n, 1, s->in[L - 1], in, theta + s->off[L - 1], 0.0, f);
+	layer_mul(n, s->C, s->in[L - 1], in, theta + s->off[L - 1], 0.0, f);
+}
+
+/* Outputs for count inputs X (count × d), n rows at a time through the scratch P and Q. */
+static void mlp_predict(struct model *m, const double *theta, const double *X, size_t count,
+			double *out)
+{
+	struct mlp *s = m->priv;
+	size_t L = s->depth;
+	for (size_t at = 0; at < count; at += s->n) {
+		size_t c = count - at < s->n ? count - at : s->n;
+		const double *in = X + at * s->d;
+		for (size_t l = 0; l + 1 < L; l++) {
+			layer_mul(c, s->out[l], s->in[l], in, theta + s->off[l], 0.0, s->P);
+			for (size_t j = 0; j < c * s->k; j++)
+				s->Q[j] = act_f(s->act, s->gamma, s->P[j]);
+			in = s->Q;
+		}
+		layer_mul(c, s->C, s->in[L - 1], in, theta + s->off[L - 1], 0.0, out + at * s->C);
+	}
 }
 
 /* Rows sel[0 … c−1] (or the first c if sel is NULL) of the row-major matrix A (width w) as a
@@ -223,15 +262,36 @@ static void mlp_vjp(struct model *m, const double *theta, const double *u, const
 		    size_t nrows, double *g)
 {
 	struct mlp *s = m->priv;
-	size_t n = s->n, k = s->k, L = s->depth;
+	size_t n = s->n, k = s->k, L = s->depth, C = s->C;
 	memset(g, 0, m->p * sizeof(double));
 	size_t total = rows ? nrows : n;
+	if (C > 1) {
+		/* class data: rows are outputs i·C + c; gather their weights per sample */
+		size_t nu = 0;
+		for (size_t j = 0; j < (rows ? nrows : n * C); j++) {
+			size_t row = rows ? rows[j] : j, i = row / C;
+			if (s->slot[i] < 0) {
+				s->slot[i] = (long)nu;
+				s->uimg[nu] = i;
+				memset(s->du + nu * C, 0, C * sizeof(double));
+				nu++;
+			}
+			s->du[(size_t)s->slot[i] * C + row % C] += u[row];
+		}
+		for (size_t j = 0; j < nu; j++)
+			s->slot[s->uimg[j]] = -1;
+		rows = s->uimg;
+		total = nu;
+	}
 	for (size_t at = 0; at < total; at += n) {
 		size_t c = total - at < n ? total - at : n;
 		const size_t *sel = rows ? rows + at : NULL;
 		double *delta = s->P, *next = s->Q;
-		for (size_t j = 0; j < c; j++)
-			delta[j] = u[sel ? sel[j] : j];
+		if (C > 1)
+			memcpy(delta, s->du + at * C, c * C * sizeof(double));
+		else
+			for (size_t j = 0; j < c; j++)
+				delta[j] = u[sel ? sel[j] : j];
 		for (size_t l = L; l-- > 0;) {
 			const double *Hin = l == 0 ? m->data->X : hidden(s, s->H, l - 1);
 			Hin = gather(Hin, s->in[l], sel, c, s->G);
@@ -293,4 +353,5 @@ const struct model_ops model_mlp_ops = {
     .forward = mlp_forward,
     .vjp = mlp_vjp,
     .jvp = mlp_jvp,
+    .predict = mlp_predict,
 };

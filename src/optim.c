@@ -62,7 +62,11 @@ struct optim {
 	double *mom2;   /* adam second moment */
 	double *ahead;  /* nesterov look-ahead point */
 	double *rtmp;   /* residual scratch */
-	size_t *all, *batch; /* sgd index pool and draw */
+	size_t *all, *batch; /* sgd index pool and draw (sample indices) */
+	size_t *rows;   /* the drawn samples' output rows (class data: C per sample) */
+	size_t ns, nout; /* samples, outputs per sample */
+	bool stoch;     /* gradient over a minibatch draw (sgd; adam with --minibatch) */
+	bool lazy;      /* stochastic and the model has batch_grad: no full residual per step */
 	long t;         /* steps taken (adam bias correction) */
 	/* flow */
 	struct model *fm;
@@ -105,13 +109,18 @@ struct optim *optim_new(const struct optim_cfg *cfg, const struct model *m, char
 		o->cfg.beta2 = 0.999;
 	if (isnan(o->cfg.eps))
 		o->cfg.eps = 1e-8;
-	if (o->cfg.minibatch == 0)
+	/* --minibatch 0 (not given): one sample for sgd, the full batch for adam. */
+	if (o->cfg.minibatch == 0 && o->cfg.kind == OPT_SGD)
 		o->cfg.minibatch = 1;
 	o->n = m->n;
 	o->p = m->p;
-	if (o->cfg.kind == OPT_SGD && o->cfg.minibatch > o->n) {
+	o->ns = m->nsamples ? m->nsamples : m->n;
+	o->nout = m->n / o->ns;
+	o->stoch = o->cfg.kind == OPT_SGD || (o->cfg.kind == OPT_ADAM && o->cfg.minibatch > 0);
+	o->lazy = o->stoch && m->ops->batch_grad != NULL;
+	if (o->stoch && o->cfg.minibatch > o->ns) {
 		*cause = xasprintf("--minibatch %zu is larger than the %zu samples", o->cfg.minibatch,
-				   o->n);
+				   o->ns);
 		free(o);
 		return NULL;
 	}
@@ -120,11 +129,13 @@ struct optim *optim_new(const struct optim_cfg *cfg, const struct model *m, char
 	o->mom2 = xcalloc(o->p, sizeof(double));
 	o->ahead = xcalloc(o->p, sizeof(double));
 	o->rtmp = xcalloc(o->n, sizeof(double));
-	o->all = xcalloc(o->n, sizeof(size_t));
-	o->batch = xcalloc(o->cfg.minibatch, sizeof(size_t));
-	if (!o->g || !o->vel || !o->mom2 || !o->ahead || !o->rtmp || !o->all || !o->batch)
+	o->all = xcalloc(o->ns, sizeof(size_t));
+	o->batch = xcalloc(o->cfg.minibatch + 1, sizeof(size_t));
+	o->rows = xcalloc((o->cfg.minibatch + 1) * o->nout, sizeof(size_t));
+	if (!o->g || !o->vel || !o->mom2 || !o->ahead || !o->rtmp || !o->all || !o->batch ||
+	    !o->rows)
 		goto oom;
-	for (size_t i = 0; i < o->n; i++)
+	for (size_t i = 0; i < o->ns; i++)
 		o->all[i] = i;
 	if (o->cfg.kind == OPT_FLOW) {
 		o->fm = (struct model *)m;
@@ -168,6 +179,7 @@ void optim_free(struct optim *o)
 	free(o->rtmp);
 	free(o->all);
 	free(o->batch);
+	free(o->rows);
 	if (o->drv)
 		gsl_odeiv2_driver_free(o->drv);
 	if (o->stp)
@@ -220,6 +232,32 @@ const char *optim_failure(const struct optim *o)
 	return why;
 }
 
+bool optim_lazy(const struct optim *o)
+{
+	return o->lazy;
+}
+
+/* (3.1): the gradient of ½Σ_{i∈batch} ‖r_i‖² over a uniform draw of samples without
+ * replacement: by the model's batch_grad where it has one, else by vjp on the drawn
+ * samples' rows of the current residual r. */
+static void stoch_grad(struct optim *o, struct model *m, gsl_rng *rng, const double *theta,
+		       const double *r)
+{
+	size_t b = o->cfg.minibatch;
+	if (b == 1)
+		o->batch[0] = gsl_rng_uniform_int(rng, o->ns);
+	else
+		gsl_ran_choose(rng, o->batch, b, o->all, o->ns, sizeof(size_t));
+	if (o->lazy) {
+		m->ops->batch_grad(m, theta, o->batch, b, o->g);
+		return;
+	}
+	for (size_t j = 0; j < b; j++)
+		for (size_t c = 0; c < o->nout; c++)
+			o->rows[j * o->nout + c] = o->batch[j] * o->nout + c;
+	m->ops->vjp(m, theta, r, o->rows, b * o->nout, o->g);
+}
+
 int optim_step(struct optim *o, struct model *m, gsl_rng *rng, double eta, double *theta,
 	       double *r)
 {
@@ -233,18 +271,11 @@ int optim_step(struct optim *o, struct model *m, gsl_rng *rng, double eta, doubl
 		for (size_t j = 0; j < p; j++)
 			theta[j] -= eta * o->g[j];
 		break;
-	case OPT_SGD: {
-		/* (3.1): the gradient of ½Σ_{i∈batch} r_i², a uniform draw without replacement. */
-		size_t b = o->cfg.minibatch;
-		if (b == 1)
-			o->batch[0] = gsl_rng_uniform_int(rng, o->n);
-		else
-			gsl_ran_choose(rng, o->batch, b, o->all, o->n, sizeof(size_t));
-		ops->vjp(m, theta, r, o->batch, b, o->g);
+	case OPT_SGD:
+		stoch_grad(o, m, rng, theta, r);
 		for (size_t j = 0; j < p; j++)
 			theta[j] -= eta * o->g[j];
 		break;
-	}
 	case OPT_MOMENTUM:
 		ops->vjp(m, theta, r, NULL, o->n, o->g);
 		for (size_t j = 0; j < p; j++) {
@@ -265,7 +296,10 @@ int optim_step(struct optim *o, struct model *m, gsl_rng *rng, double eta, doubl
 	case OPT_ADAM: {
 		double b2 = o->cfg.beta2, c1 = 1 - pow(b1, (double)o->t),
 		       c2 = 1 - pow(b2, (double)o->t);
-		ops->vjp(m, theta, r, NULL, o->n, o->g);
+		if (o->stoch)
+			stoch_grad(o, m, rng, theta, r);
+		else
+			ops->vjp(m, theta, r, NULL, o->n, o->g);
 		for (size_t j = 0; j < p; j++) {
 			double g = o->g[j];
 			o->vel[j] = b1 * o->vel[j] + (1 - b1) * g;
@@ -296,7 +330,8 @@ int optim_step(struct optim *o, struct model *m, gsl_rng *rng, double eta, doubl
 		break;
 	}
 	}
-	model_residual(m, theta, r);
+	if (!o->lazy)
+		model_residual(m, theta, r);
 	return 0;
 flow_failed:
 	memcpy(theta, o->ahead, p * sizeof(double));

@@ -8,6 +8,7 @@
 #include <stdio.h>
 
 #include "gdpath/app.h"
+#include "gdpath/band.h"
 #include "gdpath/canvas.h"
 #include "gdpath/panel.h"
 #include "gdpath/plot.h"
@@ -116,7 +117,8 @@ static void trajectory(struct plot *p, const struct run *r, double sx, double sy
 	plot_pen_up(p);
 	for (size_t j = 0; j < t->len; j++)
 		plot_pen_to(p, t->h[j].distance * sx, t->h[j].residual * sy, role, st);
-	plot_pen_to(p, t->cur.distance * sx, t->cur.residual * sy, role, st);
+	if (t->measured == t->cur.step) /* else the misfit is from an earlier step */
+		plot_pen_to(p, t->cur.distance * sx, t->cur.residual * sy, role, st);
 }
 
 /* Whether the runs shown differ in their optimizer (then each legend entry names it). */
@@ -221,7 +223,11 @@ void panel_misfit(struct canvas *c, const struct app *a, int x, int y, int w, in
 	 * every θ, so every optimizer gets it. */
 	bool gd = th->method == THEORY_GD, zeta = show_zeta(th);
 	int label_rows = a->bounds ? 1 : 0;
-	if (a->bounds) {
+	if (th->spectrum_off && p.aw > 30)
+		canvas_text(c, p.ax + 2, p.ay + 1,
+			    a->ascii ? "no bound lines: the spectrum of J is not computed"
+				     : "no bound lines: J's spectrum is not computed", ROLE_MARK);
+	if (a->bounds && !th->spectrum_off) {
 		if (gd && th->alpha_hat > 0)
 			plot_fill_between(&p, a0, -th->beta_hat * k, a0, -th->alpha_hat * k, ROLE_REGION);
 		if (zeta)
@@ -257,6 +263,9 @@ void panel_misfit(struct canvas *c, const struct app *a, int x, int y, int w, in
 	for (int i = 0; i < a->nruns; i++) {
 		const struct track_point *pt = app_view_point(a, i); /* the cursor's, or the current */
 		bool act = i == a->active;
+		const struct track *t = a->run[i]->tr;
+		if (a->cursor < 0 && t->measured != t->cur.step)
+			continue; /* its misfit is not measured at this step (--measure-every) */
 		plot_point(&p, pt->distance * sc.sx, pt->residual * sc.sy, run_glyph(a, i),
 			   act ? ROLE_CURRENT : app_run_role(a, i));
 	}
@@ -271,7 +280,7 @@ void panel_misfit(struct canvas *c, const struct app *a, int x, int y, int w, in
 			e[n++] = (struct plot_legend_entry){PLOT_LEGEND_LINE, app_run_role(a, i),
 							     run_style(a, i), 0, text[i]};
 		}
-	} else if (a->bounds) {
+	} else if (a->bounds && !th->spectrum_off) {
 		static char g[48], rr[48], z[48];
 		snprintf(g, sizeof g, "r0 - %s%s d  %s", s->alpha, s->hat, theory_overlay(OV_GREEN)->legend);
 		snprintf(rr, sizeof rr, "r0 - %s%s d  %s", s->beta, s->hat, theory_overlay(OV_RED)->legend);
@@ -296,6 +305,10 @@ void panel_misfit(struct canvas *c, const struct app *a, int x, int y, int w, in
 void panel_loss(struct canvas *c, const struct app *a, int x, int y, int w, int h,
 		struct panel_legend *away)
 {
+	if (panel_classes_wanted(a)) {
+		panel_classes(c, a, x, y, w, h);
+		return;
+	}
 	const struct run *act = app_active(a);
 	struct plot p;
 	plot_init(&p, c, x, y, w, h, 0);
@@ -388,14 +401,39 @@ void panel_layers(struct canvas *c, const struct app *a, int x, int y, int w, in
 			continue;
 		for (size_t j = 0; j < t->len; j++)
 			ymax = fmax(ymax, t->h_ldist[j * nl + l] / t->l0norm[l]);
-		ymax = fmax(ymax, t->ldist[l] / t->l0norm[l]);
+		if (t->measured == t->cur.step)
+			ymax = fmax(ymax, t->ldist[l] / t->l0norm[l]);
 	}
 	if (!(ymax > 0) || !isfinite(ymax))
 		ymax = 0.1;
 	plot_set_x(&p, 0, 1.02, PLOT_LINEAR);
+	if (a->band)
+		for (size_t l = 0; l < nl; l++) {
+			int k = band_layer(a->band, r->m->layer[l].name);
+			for (size_t g = 0; k >= 0 && g < BAND_GRID; g++)
+				if (isfinite(a->band->mean[k][g]))
+					ymax = fmax(ymax, a->band->mean[k][g] +
+							      2 * (isfinite(a->band->sd[k][g]) ? a->band->sd[k][g] : 0));
+		}
 	plot_set_y(&p, 0, ymax * 1.08, PLOT_LINEAR);
 	plot_axes(&p, a->ascii ? "normalized misfit |r|/r0" : "normalized misfit ‖r‖/r0",
 		  a->ascii ? "layer distance |W-W0|/|W0|" : "layer distance ‖W−W0‖/‖W0‖");
+	/* --band: the realizations' mean (dashed) and mean ± 2 sd (dotted), per layer */
+	for (size_t l = 0; a->band && l < nl; l++) {
+		int k = band_layer(a->band, r->m->layer[l].name), role = ROLE_LAYER1 + (int)(l % 8);
+		for (int q = -2; k >= 0 && q <= 2; q += 2) {
+			plot_pen_up(&p);
+			for (size_t g = 0; g < BAND_GRID; g++) {
+				double m = a->band->mean[k][g], sd = a->band->sd[k][g];
+				if (!isfinite(m) || (q != 0 && !isfinite(sd))) {
+					plot_pen_up(&p);
+					continue;
+				}
+				plot_pen_to(&p, band_grid(g), m + q * (q ? sd : 0), role,
+					    q ? CANVAS_DOTTED : CANVAS_DASHED);
+			}
+		}
+	}
 	struct plot_legend_entry e[MODEL_MAX_LAYERS];
 	int n = 0;
 	for (size_t l = 0; l < nl; l++) {
@@ -406,8 +444,9 @@ void panel_layers(struct canvas *c, const struct app *a, int x, int y, int w, in
 		for (size_t j = 0; j < t->len; j++)
 			plot_pen_to(&p, t->h[j].residual / t->r0, t->h_ldist[j * nl + l] / t->l0norm[l],
 				    role, layer_styles[l % 8]);
-		plot_pen_to(&p, t->cur.residual / t->r0, t->ldist[l] / t->l0norm[l], role,
-			    layer_styles[l % 8]);
+		if (t->measured == t->cur.step)
+			plot_pen_to(&p, t->cur.residual / t->r0, t->ldist[l] / t->l0norm[l], role,
+				    layer_styles[l % 8]);
 		e[n++] = (struct plot_legend_entry){PLOT_LEGEND_LINE, role, layer_styles[l % 8], 0,
 						     r->m->layer[l].name};
 	}

@@ -12,6 +12,7 @@
 #include "gdpath/act.h"
 #include "gdpath/app.h"
 #include "gdpath/canvas.h"
+#include "gdpath/clserr.h"
 #include "gdpath/data.h"
 #include "gdpath/layout.h"
 #include "gdpath/panel.h"
@@ -33,7 +34,10 @@ void panel_model_line(const struct run *r, char *buf, size_t len)
 	int o = snprintf(buf, len, "model %s", m->ops->name);
 	if (m->ops->has_act && m->ops != &model_glm_ops)
 		o += snprintf(buf + o, len - (size_t)o, " %s", act_name(mc->act));
-	o += snprintf(buf + o, len - (size_t)o, "  n=%zu d=%zu", m->n, mc->d);
+	if (m->nout > 1) /* class data: n images (or samples), C outputs each */
+		o += snprintf(buf + o, len - (size_t)o, "  n=%zu C=%zu d=%zu", m->nsamples, m->nout, mc->d);
+	else
+		o += snprintf(buf + o, len - (size_t)o, "  n=%zu d=%zu", m->n, mc->d);
 	if (m->ops == &model_shallow_ops || m->ops == &model_rf_ops || m->ops == &model_du_ops ||
 	    m->ops == &model_mlp_ops)
 		o += snprintf(buf + o, len - (size_t)o, " %s=%zu", m->ops == &model_du_ops ? "m" : "k",
@@ -76,6 +80,9 @@ const char *panel_verdict_brief(const struct theory *th, bool ascii, char *buf, 
 		break;
 	case TV_FLOW_DU:
 		snprintf(buf, len, "[Du18] rate, not checked");
+		break;
+	case TV_NO_SPECTRUM:
+		snprintf(buf, len, "spectrum not computed");
 		break;
 	default:
 		snprintf(buf, len, "no theorem covers it");
@@ -298,6 +305,10 @@ void panel_info(struct canvas *c, const struct app *a, int x, int y, int w, int 
 		bool with_layers, const struct panel_legend *away)
 {
 	const struct run *r = app_active(a);
+	if (panel_classes_wanted(a)) { /* lenet: no spectrum; the class errors instead */
+		panel_classes_info(c, a, x, y, w, h);
+		return;
+	}
 	const struct theory *th = r->th;
 	const struct track *t = r->tr;
 	const struct track_point *pt = app_view_point(a, a->active); /* cursor or current */
@@ -341,6 +352,12 @@ void panel_info(struct canvas *c, const struct app *a, int x, int y, int w, int 
 	llist_brief(it, "misfit %s", b1);
 	llist_add(&l, 3, ROLE_TEXT, "r0 %s", num(th->r0, b3, sizeof b3));
 	llist_break(&l);
+	if (r->ce && r->ce->step >= 0) { /* class data with a spectrum (mlp on images) */
+		llist_add(&l, 1, ROLE_TEXT, "train error %.1f%%", 100 * r->ce->train);
+		llist_add(&l, 1, ROLE_TEXT, "test error %.1f%%", 100 * r->ce->test);
+		llist_add(&l, 3, ROLE_TEXT, "(first %zu test images, step %ld)", r->ce->ntest, r->ce->step);
+		llist_break(&l);
+	}
 	llist_add(&l, 0, ROLE_TEXT, "path %s", num(pt->path, b1, sizeof b1));
 	it = llist_add(&l, 0, ROLE_TEXT, "distance %s", num(pt->distance, b2, sizeof b2));
 	llist_brief(it, "dist %s", b2);

@@ -8,6 +8,7 @@
 #include "gdpath/act.h"
 #include "gdpath/cli.h"
 #include "gdpath/data.h"
+#include "gdpath/optim.h"
 #include "gdpath/preset.h"
 #include "gdpath/sweep_phase.h"
 
@@ -127,6 +128,29 @@ static void mlp(struct opts *o)
 	o->run.eta_scale = 0.25;
 }
 
+/* [OS19] Sec. 6.1, Figs. 2 and 3a/b: LeNet on n Fashion-MNIST images, Adam η = 10⁻³,
+ * minibatch 100, 1000 iterations. */
+static void lenet(struct opts *o, size_t n)
+{
+	set_model(o, &model_lenet_ops);
+	o->run.mcfg.n = n;
+	o->run.ocfg.kind = OPT_ADAM;
+	o->run.ocfg.minibatch = 100;
+	o->run.eta_theory = false;
+	o->run.eta = 1e-3;
+	o->steps = 1000;
+}
+
+static void lenet500(struct opts *o)
+{
+	lenet(o, 500);
+}
+
+static void lenet5000(struct opts *o)
+{
+	lenet(o, 5000);
+}
+
 static const struct preset presets[] = {
     {"fig1-upper", "linear regression on the green line (Thm 2.4, y on the σ_min direction)", fig1_upper},
     {"fig1-lower", "linear regression on the red line (Thm 2.4, y on the σ_max direction)", fig1_lower},
@@ -139,6 +163,8 @@ static const struct preset presets[] = {
     {"phase-relu", "[OS19b] Fig. 2 live: success rate over (k, d), ReLU, n = 100", phase_relu},
     {"du", "wide ReLU net of [Du18]: activation patterns barely change", du},
     {"mlp", "deep fully connected net: per-layer distances and path lengths, η = ¼ of 1/(2β0²)", mlp},
+    {"lenet-500", "LeNet on 500 Fashion-MNIST images, Adam 1e-3, minibatch 100 ([OS19] Figs. 2, 3a)", lenet500},
+    {"lenet-5000", "LeNet on 5000 Fashion-MNIST images, Adam 1e-3, minibatch 100 ([OS19] Figs. 2, 3b)", lenet5000},
 };
 
 size_t preset_count(void)

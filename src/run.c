@@ -7,9 +7,12 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
+#include "gdpath/clserr.h"
 #include "gdpath/data.h"
 #include "gdpath/proj.h"
+#include "gdpath/idx.h"
 #include "gdpath/run.h"
 #include "gdpath/theory.h"
 #include "gdpath/track.h"
@@ -36,7 +39,7 @@ void run_cfg_default(struct run_cfg *c)
 	c->mcfg.gamma = NAN;
 	c->labels = -1;
 	c->init = INIT_RANDOM;
-	c->ocfg = (struct optim_cfg){OPT_GD, 1, NAN, NAN, NAN};
+	c->ocfg = (struct optim_cfg){OPT_GD, 0, NAN, NAN, NAN};
 	c->eta = NAN;
 	c->eta_theory = true;
 	c->eta_scale = 1;
@@ -92,6 +95,12 @@ static int sizes_from_data(const struct run_cfg *c, const struct dataset *ds,
 		return -1;
 	}
 	return 0;
+}
+
+static bool is_dir(const char *path)
+{
+	struct stat st;
+	return path != NULL && stat(path, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
 static int check_memory(const struct model_ops *ops, const struct model_cfg *mc, char **cause)
@@ -171,7 +180,30 @@ static int run_build(struct run *r, char **cause, int *status)
 	gsl_rng_set(r->rng, run_seed_mix(c->seed, 0));
 	gsl_rng_set(r->orng, run_seed_mix(c->seed, 1));
 
-	if (c->data_file) {
+	if (c->ops->images || is_dir(c->data_file)) {
+		/* Image classes (IDX): n images drawn by the seed, d from the files (the image
+		 * side for lenet, the pixel count for a dense net). */
+		model_cfg_fill(c->ops, &mc);
+		if (idx_load_dataset(c->data_file, mc.n, 10, r->rng, &r->data, cause) != 0) {
+			*status = 1;
+			return -1;
+		}
+		struct model_cfg t = mc;
+		for (t.d = 1; t.d <= r->data->nfeat && c->ops->features(&t) < r->data->nfeat; t.d++)
+			;
+		if (c->ops->features(&t) != r->data->nfeat) {
+			*cause = xasprintf("%s: images of %zu pixels, which model %s cannot take%s",
+					   c->data_file ? c->data_file : IDX_DEFAULT_DIR, r->data->nfeat,
+					   c->ops->name, c->ops->images ? " (not square)" : "");
+			*status = 1;
+			return -1;
+		}
+		mc.d = t.d;
+		if (check_memory(c->ops, &mc, cause) != 0) {
+			*status = 2;
+			return -1;
+		}
+	} else if (c->data_file) {
 		if (data_read_csv(c->data_file, &r->data, cause) != 0) {
 			*status = 1;
 			return -1;
@@ -254,6 +286,12 @@ static int run_build(struct run *r, char **cause, int *status)
 		*status = 1;
 		return -1;
 	}
+	if (c->eta_theory && r->th->spectrum_off) {
+		*cause = xasprintf("model %s has no theory step size (its Jacobian spectrum is not "
+				   "computed): give --eta", c->ops->name);
+		*status = 2;
+		return -1;
+	}
 	if (c->eta_theory)
 		r->eta = r->th->eta_theory * c->eta_scale;
 	else
@@ -262,6 +300,26 @@ static int run_build(struct run *r, char **cause, int *status)
 	if (r->opt == NULL) {
 		*status = 2;
 		return -1;
+	}
+	size_t ntest = r->data->ntest;
+	r->measure_every = 1;
+	r->errors_every = 1;
+	if (optim_lazy(r->opt))
+		r->measure_every = r->errors_every =
+		    c->measure_every > 0 ? c->measure_every
+					 : run_auto_measure_every(n / r->m->nout, ntest,
+								  optim_cfg(r->opt)->minibatch);
+	else if (r->data->cls)
+		/* the test pass costs at most about one full forward pass */
+		r->errors_every = c->measure_every > 0 ? c->measure_every
+						       : (long)((ntest + n / r->m->nout - 1) / (n / r->m->nout));
+	if (r->data->cls) {
+		r->ce = clserr_new(r->m, c->history);
+		if (r->ce == NULL)
+			goto oom;
+		clserr_measure(r->ce, r->m, r->theta, r->r, 0);
+		if (!optim_lazy(r->opt))
+			model_residual(r->m, r->theta, r->r); /* predict() moved the cache */
 	}
 	r->tr = track_new(r->m, r->theta0, r->r, r->eta, c->history);
 	r->pj = proj_new(p);
@@ -283,8 +341,18 @@ oom:
 	return -1;
 }
 
+long run_auto_measure_every(size_t nsamples, size_t ntest, size_t minibatch)
+{
+	/* A step is about 3 forward passes over the minibatch; a measurement one over the n
+	 * training and the ntest test images: cost ratio (n + ntest)/(3B·every) ≈ 0.2. */
+	double b = minibatch ? (double)minibatch : 1;
+	long every = (long)ceil(((double)nsamples + (double)ntest) / (0.6 * b));
+	return every < 1 ? 1 : every;
+}
+
 static void run_clear(struct run *r)
 {
+	clserr_free(r->ce);
 	theory_free(r->th);
 	track_free(r->tr);
 	proj_free(r->pj);
@@ -356,8 +424,9 @@ struct run *run_fork(const struct run *s, char **cause)
 	r->tr = track_clone(s->tr);
 	r->th = theory_clone(s->th);
 	r->pj = proj_clone(s->pj);
+	r->ce = s->ce ? clserr_clone(s->ce) : NULL;
 	if (!r->rng || !r->orng || !r->theta || !r->theta0 || !r->r || !r->opt || !r->tr || !r->th ||
-	    (s->pj && !r->pj)) {
+	    (s->pj && !r->pj) || (s->ce && !r->ce)) {
 		run_free(r);
 		goto oom;
 	}
@@ -413,6 +482,15 @@ int run_restart(struct run *r, bool new_seed, char **cause)
 	r->tr = tr;
 	r->th = th;
 	proj_reset(r->pj);
+	if (r->ce) {
+		struct clserr *ce = clserr_new(r->m, c.history);
+		if (ce != NULL) {
+			clserr_free(r->ce);
+			r->ce = ce;
+			clserr_measure(ce, r->m, r->theta, r->r, 0);
+			model_residual(r->m, r->theta, r->r);
+		}
+	}
 	th->os.gauss_w0 = c.init == INIT_RANDOM;
 	theory_set_method(th, r->cfg.ocfg.kind, r->cfg.ocfg.minibatch);
 	theory_observe(th, 0, r->eta, 0, tr->r0, r->theta);
@@ -446,22 +524,50 @@ void run_set_eta(struct run *r, double eta)
 	theory_preview(r->th, eta, r->tr->cur.distance, r->tr->cur.residual, r->theta);
 }
 
-int run_step(struct run *r)
+int run_step_begin(struct run *r)
 {
+	r->pend_rc = RUN_OK;
 	if (r->status != RUN_OK)
-		return r->status;
+		return r->pend_rc = r->status;
 	if (r->cfg.ocfg.kind == OPT_GD) {
-		/* The update and the tracker's pass over θ in one loop (issue 10). */
+		/* The update and the tracker's pass over θ in one loop (issue 10): it writes only
+		 * the tracker's own scratch (θ_prev and the per-layer sums), which the screen does
+		 * not read; track_push in run_step_end takes them up. */
 		track_move(r->tr, r->theta, optim_gd_gradient(r->opt, r->m, r->theta, r->r), r->eta);
 		model_residual(r->m, r->theta, r->r);
 	} else if (optim_step(r->opt, r->m, r->orng, r->eta, r->theta, r->r) != 0) {
-		r->step++;
-		r->status = RUN_FAILED;
-		r->status_step = r->step;
+		return r->pend_rc = RUN_FAILED;
+	}
+	long step = r->step + 1;
+	/* A lazy (minibatch) step left r stale: measure it at the cadence only. */
+	r->pend_measured = !optim_lazy(r->opt) || step % r->measure_every == 0 ||
+			   step == r->measure_at;
+	r->pend_errors = r->pend_measured && r->ce &&
+			 (step % r->errors_every == 0 || step == r->measure_at);
+	if (r->pend_measured && optim_lazy(r->opt))
+		model_residual(r->m, r->theta, r->r);
+	if (r->pend_errors) {
+		clserr_compute(r->ce, r->m, r->theta, r->r, &r->pend_train, &r->pend_test);
+		if (!optim_lazy(r->opt))
+			model_residual(r->m, r->theta, r->r); /* the optimizer needs the cache */
+	}
+	return RUN_OK;
+}
+
+int run_step_end(struct run *r)
+{
+	if (r->pend_rc != RUN_OK) {
+		if (r->pend_rc == RUN_FAILED && r->status == RUN_OK) {
+			r->step++;
+			r->status = RUN_FAILED;
+			r->status_step = r->step;
+		}
 		return r->status;
 	}
 	r->step++;
-	track_push(r->tr, r->step, r->theta, r->r, r->m->n, r->eta);
+	track_push(r->tr, r->step, r->theta, r->pend_measured ? r->r : NULL, r->m->n, r->eta);
+	if (r->pend_errors)
+		clserr_push(r->ce, r->step, r->pend_train, r->pend_test);
 	proj_push(r->pj, r->step, r->theta, r->theta0);
 	const struct track_point *cur = &r->tr->cur;
 	if (!isfinite(cur->loss) || !isfinite(cur->distance)) {
@@ -479,6 +585,12 @@ int run_step(struct run *r)
 	if (r->blowup_step < 0 && cur->loss > 1000 * r->tr->h[0].loss && cur->loss > 1e-300)
 		r->blowup_step = r->step;
 	return RUN_OK;
+}
+
+int run_step(struct run *r)
+{
+	run_step_begin(r);
+	return run_step_end(r);
 }
 
 const char *run_failure(const struct run *r)

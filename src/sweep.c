@@ -16,7 +16,7 @@
 #include "gdpath/sweep.h"
 #include "gdpath/util.h"
 
-static const struct sweep *const table[] = {&sweep_phase, &sweep_eta};
+static const struct sweep *const table[] = {&sweep_phase, &sweep_eta, &sweep_layers};
 
 size_t sweep_count(void)
 {

@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <float.h>
+#include <limits.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -142,6 +143,22 @@ struct theory *theory_new(struct model *m, const double *theta0, const double *r
 	th->p = m->p;
 	/* Assumption 2(b) needs a Lipschitz Jacobian, which ReLU-like models do not have. */
 	th->lipschitz = !m->kinks;
+	th->r0 = vec_norm(r0vec, m->n);
+	if (m->ops->no_spectrum) {
+		/* Nothing of the spectrum is computed: every quantity stays NAN and the screen
+		 * says which are missing; no workspace is allocated. */
+		th->spectrum_off = true;
+		th->every = LONG_MAX;
+		th->alpha = th->beta = th->alpha0 = th->beta0 = NAN;
+		th->alpha_hat = th->beta_hat = NAN;
+		th->delta_hat = th->L_hat = th->lambda_hat = th->zeta_hat = NAN;
+		th->star_dist = th->eta_theory = NAN;
+		th->spec_step = -1;
+		th->method = THEORY_GD;
+		th->verdict = TV_NO_SPECTRUM;
+		th->glm_gamma = th->glm_Gamma = th->x_norm = th->x_lmin = th->lambda0 = NAN;
+		return th;
+	}
 	th->track_jacobian = (double)m->n * (double)m->p <= THEORY_MAX_JACOBIAN;
 	/* A Jacobian is formed only to track Δ̂, L̂ or where the model has no structured Gram. */
 	th->need_j = th->track_jacobian || m->ops->gram == NULL;
@@ -258,6 +275,8 @@ struct theory *theory_clone(const struct theory *s)
 	th->G = th->J0 = th->Jprev = th->Jcur = th->theta_spec = th->pv = th->pw = th->pu = NULL;
 	th->theta_star = NULL;
 	th->eig = th->eval = th->Gm = NULL;
+	if (s->spectrum_off)
+		return th;
 	if (alloc_work(th) != 0) {
 		theory_free(th);
 		return NULL;
@@ -277,7 +296,7 @@ struct theory *theory_clone(const struct theory *s)
 
 bool theory_due(const struct theory *th, long step)
 {
-	return step % th->every == 0;
+	return !th->spectrum_off && step % th->every == 0;
 }
 
 /* ‖A − B‖₂ for n × p matrices by power iteration on (A − B)ᵀ(A − B), from a fixed start
@@ -458,6 +477,10 @@ void theory_observe(struct theory *th, long step, double eta, double distance, d
 	double a = th->alpha_hat, b = th->beta_hat;
 	double tol = 1e-9 * th->r0 + 1e-300;
 	th->eta = eta;
+	if (th->spectrum_off) {
+		th->verdict = TV_NO_SPECTRUM;
+		return;
+	}
 	double l = lambda_at(th, eta);
 	th->lambda_hat = l;
 	/* Thm 9.3: ζ·distance + misfit ≤ r0 with ζ = (λ − ηβ²/2)α. */
@@ -559,6 +582,9 @@ const char *theory_verdict_text(const struct theory *th, bool ascii, bool long_f
 			 long_form ? ascii ? " (w.h.p. for m = Omega(n^6/lambda0^4): not checked)"
 					   : " (w.h.p. for m = Ω(n⁶/λ0⁴): not checked)"
 				   : " (not checked)");
+		break;
+	case TV_NO_SPECTRUM:
+		snprintf(buf, len, "J's spectrum is not computed for this model: no theorem checked");
 		break;
 	default:
 		snprintf(buf, len, "no theorem covers this optimizer%s",

@@ -136,7 +136,7 @@ void track_move(struct track *t, double *theta, const double *g, double eta)
 void track_push(struct track *t, long step, const double *theta, const double *r, size_t n,
 		double eta)
 {
-	double res = vec_norm(r, n);
+	double res = r ? vec_norm(r, n) : t->cur.residual;
 	double d2 = 0, s2 = 0;
 	if (t->moved) { /* track_move has done the pass over θ */
 		t->moved = false;
@@ -173,6 +173,9 @@ summed:
 	t->cur.alpha = t->cur.beta = t->cur.zeta = t->cur.lambda = NAN;
 	t->cur.alpha_hat = t->cur.beta_hat = NAN;
 	t->cur.checked = t->cur.outside = -1;
+	if (r == NULL)
+		return;
+	t->measured = step;
 	if (step % t->stride != 0)
 		return;
 	if (t->len == t->cap)

@@ -486,6 +486,7 @@ static int loop(struct app *a, struct canvas *cv)
 		fps = 1000;
 	const double frame = 1.0 / fps;
 	const int frame_ms = (int)(frame * 1000.0) + 1;
+	a->async = true; /* slow steps on the worker thread: keys never wait for them */
 	double next_draw = 0; /* when the next frame may be drawn */
 	bool dirty = true;    /* something changed since the last frame */
 	bool stalled = false; /* running, but the last advance took no step */
@@ -500,7 +501,7 @@ static int loop(struct app *a, struct canvas *cv)
 		int timeout;
 		if (!a->paused && !stalled)
 			timeout = 0; /* the steps are the work: just look at the input */
-		else if (stalled)
+		else if (stalled || app_busy(a))
 			timeout = ms_until(next_draw, now, frame_ms);
 		else if (dirty)
 			timeout = ms_until(next_draw, now, 0);
@@ -615,6 +616,8 @@ static int loop(struct app *a, struct canvas *cv)
 			now = now_s();
 		} else {
 			stalled = false;
+			if (app_busy(a) && app_advance(a, 0, 0) > 0) /* a step ends while paused */
+				dirty = true;
 		}
 		if (app_poll(a))
 			dirty = true; /* more of the range test finished */

@@ -95,6 +95,8 @@ static const char *rate(double sps, char *buf, size_t len)
 		snprintf(buf, len, "%.1fM", sps / 1e6);
 	else if (sps >= 1e4)
 		snprintf(buf, len, "%.0fk", sps / 1e3);
+	else if (sps < 10) /* slow models (lenet): 0.8/s, not 1/s */
+		snprintf(buf, len, "%.2g", sps);
 	else
 		snprintf(buf, len, "%.0f", sps);
 	return buf;
@@ -104,8 +106,11 @@ static const char *rate(double sps, char *buf, size_t len)
 static void model_tag(const struct run *r, char *buf, size_t len)
 {
 	const struct model *m = r->m;
-	snprintf(buf, len, "model %s  n=%zu p=%zu p/n=%.3g", m->ops->name, m->n, m->p,
-		 (double)m->p / (double)m->n);
+	if (m->nout > 1)
+		snprintf(buf, len, "model %s  n=%zu C=%zu p=%zu", m->ops->name, m->nsamples, m->nout, m->p);
+	else
+		snprintf(buf, len, "model %s  n=%zu p=%zu p/n=%.3g", m->ops->name, m->n, m->p,
+			 (double)m->p / (double)m->n);
 }
 
 /* What the run is doing, in the words the fan's legend uses too. */
@@ -161,11 +166,13 @@ static void status_lines(struct canvas *c, const struct app *a, int y, int w)
 	}
 	llist_add(&l, 1, ROLE_STATUS, "%s", optim_name(r->cfg.ocfg.kind));
 	llist_add(&l, 0, ROLE_STATUS, "%s=%s", s->eta, panel_num(r->eta, b1, sizeof b1));
-	it = llist_add(&l, 0, unstable ? ROLE_WARNING : ROLE_STATUS, "%s%s=%s%s", s->eta,
-		       a->ascii ? "*beta^2" : "·β²", panel_num(theory_eta_beta2(th, r->eta), b2, sizeof b2),
-		       unstable ? " > 2: unstable" : "");
-	if (unstable)
-		llist_brief(it, "%s%s=%s>2", s->eta, a->ascii ? "*beta^2" : "·β²", b2);
+	if (!th->spectrum_off) { /* no β: no gauge */
+		it = llist_add(&l, 0, unstable ? ROLE_WARNING : ROLE_STATUS, "%s%s=%s%s", s->eta,
+			       a->ascii ? "*beta^2" : "·β²", panel_num(theory_eta_beta2(th, r->eta), b2, sizeof b2),
+			       unstable ? " > 2: unstable" : "");
+		if (unstable)
+			llist_brief(it, "%s%s=%s>2", s->eta, a->ascii ? "*beta^2" : "·β²", b2);
+	}
 	layout_draw(c, 1, y, w - 1, 1, &l, sep, ROLE_STATUS);
 
 	if (a->editing) {
@@ -194,10 +201,12 @@ static void status_lines(struct canvas *c, const struct app *a, int y, int w)
 		it = llist_add(&l, 1, ROLE_WARNING, "%s", theory_verdict_text(th, a->ascii, false, vt, sizeof vt));
 		llist_brief(it, "%s", panel_verdict_brief(th, a->ascii, vb, sizeof vb));
 	}
-	if (r->step - th->spec_step > 2 * th->every)
+	if (!th->spectrum_off && r->step - th->spec_step > 2 * th->every)
 		llist_add(&l, 2, ROLE_WARNING, "spectrum stale (%ld steps)", r->step - th->spec_step);
 	/* steps are checked only where a theorem's guarantee applied (Thm 9.3 or 4.1) */
-	if (th->method != THEORY_GD) {
+	if (th->spectrum_off) {
+		/* nothing to check, no α, β, L: the verdict item says why */
+	} else if (th->method != THEORY_GD) {
 		llist_add(&l, 2, ROLE_STATUS, "outside: gd only");
 	} else if (th->checked > 0) {
 		it = llist_add(&l, 0, ROLE_STATUS, "outside: %ld of %ld checked", th->outside, th->checked);
@@ -205,12 +214,21 @@ static void status_lines(struct canvas *c, const struct app *a, int y, int w)
 	} else {
 		llist_add(&l, 1, ROLE_STATUS, "none checked");
 	}
-	llist_add(&l, 3, ROLE_STATUS, "misfit=%s", panel_num(app_view_point(a, a->active)->residual, b1, sizeof b1));
-	it = llist_add(&l, 4, ROLE_STATUS, "%s=%s %s=%s L=%s", s->alpha, panel_num(th->alpha_hat, b2, sizeof b2),
-		       s->beta, panel_num(th->beta_hat, b3, sizeof b3), panel_num(th->L_hat, b4, sizeof b4));
-	llist_brief(it, "%s=%s %s=%s", s->alpha, b2, s->beta, b3);
+	const struct track_point *vp = app_view_point(a, a->active);
+	if (r->tr->measured != vp->step) /* --measure-every: the misfit is an earlier step's */
+		llist_add(&l, 3, ROLE_STATUS, "misfit=%s (step %ld)", panel_num(vp->residual, b1, sizeof b1),
+			  r->tr->measured);
+	else
+		llist_add(&l, 3, ROLE_STATUS, "misfit=%s", panel_num(vp->residual, b1, sizeof b1));
+	if (!th->spectrum_off) {
+		it = llist_add(&l, 4, ROLE_STATUS, "%s=%s %s=%s L=%s", s->alpha,
+			       panel_num(th->alpha_hat, b2, sizeof b2), s->beta,
+			       panel_num(th->beta_hat, b3, sizeof b3), panel_num(th->L_hat, b4, sizeof b4));
+		llist_brief(it, "%s=%s %s=%s", s->alpha, b2, s->beta, b3);
+	}
 	llist_add(&l, 5, ROLE_STATUS, "r0=%s", panel_num(th->r0, b1, sizeof b1));
-	llist_add(&l, 6, ROLE_STATUS, "spectrum age %ld", r->step - th->spec_step);
+	if (!th->spectrum_off)
+		llist_add(&l, 6, ROLE_STATUS, "spectrum age %ld", r->step - th->spec_step);
 	it = llist_add(&l, 0, ROLE_STATUS, "? help  q quit");
 	llist_brief(it, "? help");
 	layout_draw(c, 1, y + 1, w - 1, 1, &l, sep, ROLE_STATUS);
@@ -310,7 +328,11 @@ void view_draw(struct canvas *c, const struct app *a)
 		panel_info(c, a, lw + 2, th + 1, w - lw - 2, body - th - 1, true, &away);
 	} else {
 		int lw = w * 56 / 100, th = body / 2;
-		panel_misfit(c, a, 0, 0, lw, body, &away);
+		/* without a spectrum there are no bounds to draw: Fig. 2's per-layer paths */
+		if (panel_classes_wanted(a))
+			panel_layers(c, a, 0, 0, lw, body, &away);
+		else
+			panel_misfit(c, a, 0, 0, lw, body, &away);
 		top_right(c, a, param, lw + 1, 0, w - lw - 1, th, &away);
 		panel_info(c, a, lw + 2, th + 1, w - lw - 2, body - th - 1, true, &away);
 	}

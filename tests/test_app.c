@@ -173,7 +173,9 @@ static void test_model_cycle_restarts(void **state)
 	(void)state;
 	struct app a;
 	app_for(&a, NULL);
-	int nm = (int)model_count();
+	int nm = 0; /* the cycle skips image models (lenet): --model or a preset only */
+	for (size_t i = 0; i < model_count(); i++)
+		nm += !model_at(i)->images;
 	const char *seen[16];
 	assert_true(nm <= 16);
 	for (int i = 0; i < nm; i++) {
@@ -543,6 +545,8 @@ static void test_presets_themes_toggles(void **state)
 	struct app a;
 	app_for(&a, NULL);
 	for (size_t i = 0; i < preset_count(); i++) {
+		if (strncmp(preset_at(i)->name, "lenet", 5) == 0)
+			continue; /* image presets: --preset only, the cycle skips them */
 		app_key(&a, 'p');
 		assert_string_equal(a.base.preset, preset_at(i)->name);
 		assert_int_equal(a.nruns, 1);

@@ -311,5 +311,18 @@ check "sgd with minibatch 1: Thm 3.1's envelope, in expectation" sh -c '
 	grep -q "(3.2) Thm 3.1, in expectation" "$1" && ! grep -q "(2.12)\|(9.3) Thm 9.3" "$1"' _ "$TMP/out"
 run_gdpath --list overlays
 check "--list overlays" sh -c '[ "$0" -eq 0 ] && grep -q "^zeta-line .*(9.3) Thm 9.3" "$1"' "$status" "$TMP/out"
+# --- lenet and IDX data: errors before any training ---
+expect_fail "lenet without --eta: no theory step" 2 '^gdpath: model lenet has no theory step size .*give --eta' -m lenet --batch --data "$TMP"
+expect_fail "--data DIR without the IDX files names them" 1 "^gdpath: $TMP: no train-images-idx3-ubyte" --batch -m lenet --eta 0.001 --data "$TMP"
+mkdir -p "$TMP/idx"
+printf 'junk!' >"$TMP/idx/train-images-idx3-ubyte"
+printf '\000\000\010\001\000\000\000\003\001\002' >"$TMP/idx/train-labels-idx1-ubyte"
+: >"$TMP/idx/t10k-images-idx3-ubyte"
+: >"$TMP/idx/t10k-labels-idx1-ubyte"
+expect_fail "corrupt IDX: file and byte offset, exit 1" 1 "train-images-idx3-ubyte: byte 0: bad magic 6a 75 6e 6b" --batch -m lenet --eta 0.001 --data "$TMP/idx"
+printf '\000\000\010\003\000\000\000\003\000\000\000\034\000\000\000\034' >"$TMP/idx/train-images-idx3-ubyte"
+expect_fail "truncated IDX images" 1 "train-images-idx3-ubyte: byte 16: truncated" --batch -m lenet --eta 0.001 --data "$TMP/idx"
+expect_fail "--minibatch is for sgd and adam" 2 '^gdpath: --minibatch: optimizer gd does not use it' --batch --minibatch 5
+expect_fail "--measure-every takes a number" 2 '^gdpath: --measure-every' --batch --measure-every x
 
 done_testing

@@ -246,7 +246,8 @@ static void check_two_steps(int kind)
 	c.mcfg.d = D;
 	c.eta_theory = false;
 	c.eta = eta;
-	c.ocfg = (struct optim_cfg){kind, 3, b1, b2, eps};
+	/* a minibatch for sgd; adam without --minibatch takes the full batch */
+	c.ocfg = (struct optim_cfg){kind, kind == OPT_SGD ? 3 : 0, b1, b2, eps};
 	c.spectrum_every = 1000;
 	struct run *r = make(&c);
 	double th[D], v[D] = {0}, m2[D] = {0}, g[D], ahead[D];

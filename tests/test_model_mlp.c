@@ -221,6 +221,55 @@ static void test_config(void **state)
 	assert_true(isfinite(model_mlp_ops.work_bytes(&huge)));
 }
 
+/* C outputs on class data (SPEC §3): the last layer is C × k, f has n·C entries (row i·C + c),
+ * backpropagation over all outputs, a subset of rows, repeated rows, and forward mode agree
+ * with finite differences, and predict() on other inputs is forward() on them. */
+static void test_class_outputs(void **state)
+{
+	(void)state;
+	enum { N = 6, D = 5, K = 4, C = 3 };
+	gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+	gsl_rng_set(rng, 21);
+	struct dataset *ds = data_new(N, D);
+	assert_int_equal(data_set_outputs(ds, C), 0);
+	ds->cls = calloc(N, sizeof(int));
+	for (size_t i = 0; i < N * D; i++)
+		ds->X[i] = gsl_ran_gaussian(rng, 1.0);
+	for (size_t i = 0; i < N; i++) {
+		ds->cls[i] = (int)(i % C);
+		ds->y[i * C + i % C] = 1;
+	}
+	for (size_t depth = 1; depth <= 3; depth++) {
+		struct model_cfg cfg = {.n = N, .d = D, .k = K, .depth = depth, .act = ACT_TANH,
+					.gamma = NAN};
+		model_cfg_fill(&model_mlp_ops, &cfg);
+		char *cause = NULL;
+		struct model *m = model_new(&model_mlp_ops, &cfg, ds, &cause);
+		assert_non_null(m);
+		assert_int_equal(m->n, N * C);
+		assert_int_equal(m->nsamples, N);
+		assert_int_equal(m->layer[depth - 1].len, C * (depth == 1 ? D : K));
+		double *theta = calloc(m->p, sizeof(double));
+		model_mlp_ops.init(m, rng, theta);
+		static const size_t rows[] = {17, 0, 4, 5, 9}; /* two outputs of sample 1 */
+		double e_all = mc_vjp_error(m, theta, NULL, 0, rng);
+		double e_sub = mc_vjp_error(m, theta, rows, 5, rng);
+		double e_jvp = mc_jvp_error(m, theta, rng);
+		if (e_all > TOL || e_sub > TOL || e_jvp > TOL)
+			print_error("depth %zu: vjp %g, subset %g, jvp %g\n", depth, e_all, e_sub, e_jvp);
+		assert_true(e_all < TOL && e_sub < TOL && e_jvp < TOL);
+		double f[N * C], g[N * C];
+		model_mlp_ops.forward(m, theta, f);
+		model_mlp_ops.predict(m, theta, ds->X, N, g);
+		for (size_t i = 0; i < N * C; i++)
+			assert_true(f[i] == g[i]);
+		free(theta);
+		model_free(m);
+	}
+	data_free(ds);
+	gsl_rng_free(rng);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -228,6 +277,7 @@ int main(void)
 	    cmocka_unit_test(test_vjp_repeated_rows), cmocka_unit_test(test_gram),
 	    cmocka_unit_test(test_forward_formula), cmocka_unit_test(test_layers),
 	    cmocka_unit_test(test_init_scale),      cmocka_unit_test(test_config),
+	    cmocka_unit_test(test_class_outputs),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

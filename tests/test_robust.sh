@@ -67,7 +67,12 @@ mkfifo "$TMP/data.fifo"
 gd --batch --steps 1 --data "$TMP/data.fifo"
 err_ok 1 "data.fifo: not a regular file \(a FIFO"; report $? "--data on a FIFO: refused, never blocks"
 gd --batch --steps 1 --data "$TMP"
-err_ok 1 "is a directory"; report $? "--data on a directory: refused"
+err_ok 1 "no train-images-idx3-ubyte"; report $? "--data on a directory without IDX files: refused, names the files"
+mkdir "$TMP/idxfifo"
+mkfifo "$TMP/idxfifo/train-images-idx3-ubyte"
+: >"$TMP/idxfifo/train-labels-idx1-ubyte"
+gd --batch -m lenet --eta 0.001 --steps 1 --data "$TMP/idxfifo"
+err_ok 1 "train-images-idx3-ubyte: not a regular file \(a FIFO"; report $? "an IDX file that is a FIFO: refused, never blocks"
 
 # --- 5: what errors echo is quoted, shortened, escaped ---------------------------------
 printf '1,2\n3,\033]0;pwned\007\033[2J\n' >"$TMP/esc.csv"

@@ -387,9 +387,28 @@ items_shown() {
 		{ has 'distance/‖θ\*-θ0‖' || has 'ratio to θ\*' || has '≤ ‖θ\*-θ0‖'; } &&
 		lacks '…'
 }
+# lenet computes no spectrum: no η·β², verdict or θ*; it says so and shows the class errors
+lenet_items_shown() {
+	has 'misfit ' && has 'path ' && has 'directness ' && has 'η=' && has 'not computed' &&
+		has 'test error' && has 'step [0-9]' && has '? help' && lacks '…'
+}
 tag=20
 for p in $("$GDPATH" --list presets | cut -d' ' -f1); do
 	tag=$((tag + 1))
+	case $p in
+	lenet-*)
+		[ -d /usr/share/datasets/fashion-mnist ] || { ok "80x24 --preset $p # SKIP no Fashion-MNIST"; continue; }
+		start $tag --preset "$p" --seed 1 --fps 30
+		if wait_until lenet_items_shown; then
+			ok "80x24 --preset $p: misfit, path, directness, η, what is not computed, errors, step, ? help, nothing cut"
+		else
+			not_ok "80x24 --preset $p: misfit, path, directness, η, what is not computed, errors, step, ? help, nothing cut" "$(dump)"
+		fi
+		lacks "^EXIT$tag=" && keys q
+		wait_for "^EXIT$tag=" >/dev/null
+		continue
+		;;
+	esac
 	start $tag --preset "$p" --seed 1 --fps 30
 	if wait_until items_shown; then
 		ok "80x24 --preset $p: misfit, distance, path, directness, θ* ratio, η, η·β², the verdict, outside, step, ? help, nothing cut"
@@ -472,6 +491,43 @@ else
 fi
 keys q
 wait_for '^EXIT61=' >/dev/null
+
+# --- lenet: steps of a third of a second or more run on a worker; keys act meanwhile ---
+if [ -d /usr/share/datasets/fashion-mnist ]; then
+	new_session 80 24
+	start 70 --preset lenet-500 --measure-every 1000
+	if wait_for '^ model lenet' && wait_for 'step [1-9]'; then
+		keys '?'
+		if wait_for 'any key closes'; then
+			ok "lenet: help opens while steps run on the worker"
+		else
+			not_ok "lenet: help opens while steps run on the worker" "$(dump)"
+		fi
+		keys Escape
+		wait_gone 'any key closes' >/dev/null
+		keys '+'
+		if wait_for 'η=0.002 '; then
+			ok "lenet: + doubles η (after the step in progress)"
+		else
+			not_ok "lenet: + doubles η (after the step in progress)" "$(dump)"
+		fi
+		if has 'Conv1' && has 'FC2' && has 'test error' && has 'not computed'; then
+			ok "lenet: per-layer panel, class errors, and what is not computed"
+		else
+			not_ok "lenet: per-layer panel, class errors, and what is not computed" "$(dump)"
+		fi
+		keys q
+		if wait_for '^EXIT70=' && has '^EXIT70=0$' && modes_ok "$TMP/stty.70"; then
+			ok "lenet: q mid-step exits 0 with the terminal restored"
+		else
+			not_ok "lenet: q mid-step exits 0 with the terminal restored" "$(dump)"
+		fi
+	else
+		not_ok "lenet: help opens while steps run on the worker" "never stepped" "$(dump)"
+	fi
+else
+	ok "lenet in the terminal # SKIP /usr/share/datasets/fashion-mnist not installed"
+fi
 
 # --- not a terminal --------------------------------------------------------------------
 run_gdpath $ARGS

@@ -12,6 +12,8 @@
 #include "gdpath/theme.h"
 
 struct track_point;
+struct pool;
+struct band;
 
 enum { APP_MAX_RUNS = 8 };
 
@@ -85,12 +87,23 @@ struct app {
 				     * rate, which --speed may cap the wall-clock rate below */
 	double speed;               /* steps per second at most (0: unlimited); ui.c paces */
 
+	/* Slow steps on a worker thread (ui.c sets async): runs whose steps take
+	 * longer than APP_SLOW_STEP seconds (or that trains on images) steps on the pool's
+	 * thread while keys and drawing go on; keys that would change the run wait in
+	 * `pending` and act when the step in progress ends. */
+	struct band *band;          /* --band: realizations drawn behind the live run, or NULL */
+	bool async, slow, busy;
+	struct pool *step_pool;         /* the worker for slow steps (async), made on first use */
+	int pending[16], npending;
+	int stepping[APP_MAX_RUNS], nstepping; /* the runs the worker is stepping */
 	struct phase_live *phase;   /* the live phase diagram (phase presets), or NULL */
 	size_t phase_seen;          /* trials the pool had finished at the last look */
 	long stop_at;               /* --steps in the visualizer: pause at this step (-1: none) */
 	bool speed_auto;            /* the adaptive pace (no --speed, no ] or [ yet) */
 	long cursor;                /* ←/→: index into the active run's history, -1: live */
 };
+
+#define APP_SLOW_STEP 0.03
 
 /* Build the first run from o. -1 with *cause and *status (exit status) on failure. */
 int app_init(struct app *a, const struct opts *o, char **cause, int *status);
@@ -108,7 +121,7 @@ int app_key(struct app *a, int key);
  * diverge or blow up pause the app and say so. Returns the steps taken by the active run. */
 long app_advance(struct app *a, long max_steps, double budget_seconds);
 
-/* The range test's threads are still working. */
+/* The range test's threads are still working, or a step on the worker thread (async). */
 bool app_busy(const struct app *a);
 /* True once when more of the range test finished since the last call (redraw). */
 bool app_poll(struct app *a);

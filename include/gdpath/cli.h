@@ -38,6 +38,7 @@ struct opts {
 	long every;          /* batch: a row every N steps */
 	const char *output;  /* batch: -o FILE */
 	const char *preset;
+	const char *band;    /* --band FILE: a --trials band (or trials) CSV */
 	const char *theme;
 	bool ascii;
 	int fps;

@@ -20,7 +20,12 @@ enum labels_kind {
 struct dataset {
 	size_t n, nfeat;
 	double *X; /* n × nfeat, row-major */
-	double *y; /* n */
+	double *y; /* n × nout, row-major (targets; one-hot rows for class data) */
+	size_t nout;      /* outputs per sample: 1, or the number of classes (idx.c) */
+	int *cls;         /* class of each sample (n), or NULL when the data are not classes */
+	size_t ntest;     /* held-out test samples (class data only; 0: none) */
+	double *Xtest;    /* ntest × nfeat, or NULL */
+	int *cls_test;    /* ntest, or NULL */
 	int refs;
 };
 
@@ -30,6 +35,8 @@ int labels_lookup(const char *name); /* -1 if unknown */
 /* A zeroed dataset with one reference; NULL if out of memory. */
 struct dataset *data_new(size_t n, size_t nfeat);
 struct dataset *data_ref(struct dataset *ds);
+/* Make y hold nout targets per sample (zeroed); -1 if out of memory. */
+int data_set_outputs(struct dataset *ds, size_t nout);
 void data_free(struct dataset *ds); /* drops one reference; NULL is fine */
 
 /* y for the generated labels kinds. gaussian: N(0,1); rademacher: ±1; align-min/max:

@@ -7,6 +7,9 @@
  *
  * Calling protocol: vjp() and jvp() use what the most recent forward() cached, so they
  * must follow a forward() at the same θ. jacobian() and gram() run their own forward().
+ *
+ * Class data (idx.c) have C outputs per sample: then n counts outputs (samples × C, row i·C + c
+ * is sample i's output c), nsamples the samples, and only models with predict() accept them.
  */
 #ifndef GDPATH_MODEL_H
 #define GDPATH_MODEL_H
@@ -45,6 +48,8 @@ struct model_ops {
 	struct model_cfg defaults;   /* sizes used where the user gave none */
 	int default_labels;          /* enum labels_kind */
 	bool has_act;                /* uses --activation / --gamma */
+	bool images;                 /* trains on image classes only (IDX data, run.c loads them) */
+	bool no_spectrum;            /* J is out of reach: theory computes no α, β, Δ̂, L̂ */
 
 	/* Number of feature columns per sample (d, or d*d for lowrank). */
 	size_t (*features)(const struct model_cfg *c);
@@ -68,8 +73,19 @@ struct model_ops {
 	/* g = Σ_j u[rows[j]] ∇f_{rows[j]}(θ) (rows NULL: all n samples), length p. */
 	void (*vjp)(struct model *m, const double *theta, const double *u, const size_t *rows,
 		    size_t nrows, double *g);
-	/* out = J(θ) v, length n. */
+	/* out = J(θ) v, length n. Optional (NULL: not provided; only tests call it). */
 	void (*jvp)(struct model *m, const double *theta, const double *v, double *out);
+
+	/* Optional. The gradient g (length p) of ½Σ_{i∈samples} ‖f(x_i) − y_i‖² over the b
+	 * samples (sample indices, not output rows), computed from those samples alone without
+	 * a forward() over all n; returns that partial loss. Stochastic optimizers use it and
+	 * then leave the full residual to run.c's measurement cadence. */
+	double (*batch_grad)(struct model *m, const double *theta, const size_t *samples, size_t b,
+			     double *g);
+	/* Optional (required for class data). Outputs (count × C) for count inputs X (count ×
+	 * features), e.g. held-out test images; leaves the forward cache undefined. */
+	void (*predict)(struct model *m, const double *theta, const double *X, size_t count,
+			double *out);
 
 	/* Optional. J (n × p, row-major) at θ. NULL: built from vjp one row at a time. */
 	int (*jacobian)(struct model *m, const double *theta, double *J);
@@ -92,7 +108,8 @@ struct model {
 	const struct model_ops *ops;
 	struct model_cfg cfg;        /* filled: no zeros left */
 	const struct dataset *data;  /* not owned */
-	size_t n, p, nfeat;
+	size_t n, p, nfeat;          /* n: outputs = nsamples · nout */
+	size_t nsamples, nout;       /* samples, outputs per sample (1 but for class data) */
 	bool kinks;                  /* f only piecewise smooth in θ (ReLU-like): set by setup */
 	bool constant_jacobian;      /* J does not depend on θ (linear): set by setup */
 	size_t nlayers;
@@ -131,6 +148,6 @@ void model_gram_of(const struct model *m, const double *J, double *G);
 int model_layer_index(const struct model *m, const char *name);
 
 extern const struct model_ops model_linear_ops, model_glm_ops, model_lowrank_ops,
-    model_shallow_ops, model_rf_ops, model_du_ops, model_mlp_ops;
+    model_shallow_ops, model_rf_ops, model_du_ops, model_mlp_ops, model_lenet_ops;
 
 #endif

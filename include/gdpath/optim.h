@@ -3,6 +3,7 @@
 #ifndef GDPATH_OPTIM_H
 #define GDPATH_OPTIM_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include <gsl/gsl_rng.h>
@@ -13,7 +14,7 @@ enum optim_kind { OPT_GD, OPT_SGD, OPT_MOMENTUM, OPT_NESTEROV, OPT_ADAM, OPT_FLO
 
 struct optim_cfg {
 	int kind;
-	size_t minibatch; /* sgd: samples per step (0: 1) */
+	size_t minibatch; /* sgd: samples per step (0: 1); adam: 0 = all, else a minibatch */
 	double beta1;     /* momentum, nesterov, adam (NAN: 0.9) */
 	double beta2;     /* adam (NAN: 0.999) */
 	double eps;       /* adam (NAN: 1e-8) */
@@ -34,8 +35,14 @@ void optim_reset(struct optim *o);
 void optim_copy_state(struct optim *dst, const struct optim *src);
 const struct optim_cfg *optim_cfg(const struct optim *o);
 
+/* True when a step leaves r stale: a minibatch step through the model's batch_grad, whose
+ * cost would be dwarfed by a forward pass over all n samples; run.c measures r at its
+ * cadence instead. */
+bool optim_lazy(const struct optim *o);
+
 /* One step of size eta. On entry r = f(θ) − y with the model's forward cache at θ; on
- * exit θ has moved and r = f(θ) − y at the new θ (forward cache there too). rng drives
+ * exit θ has moved and r = f(θ) − y at the new θ (forward cache there too) — unless
+ * optim_lazy(), when r is left as it was. rng drives
  * SGD's sampling. Returns 0, or -1 if the ODE integrator (flow) gave up. */
 int optim_step(struct optim *o, struct model *m, gsl_rng *rng, double eta, double *theta,
 	       double *r);

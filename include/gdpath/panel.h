@@ -47,4 +47,11 @@ const char *panel_verdict_brief(const struct theory *th, bool ascii, char *buf, 
 /* %.3g, or "n/a", "inf" (view.c). */
 const char *panel_num(double v, char *buf, size_t len);
 
+/* panel_classes.c: models on image classes without a spectrum (lenet). */
+bool panel_classes_wanted(const struct app *a);
+/* [OS19] Fig. 3a/b: train/test error and normalized misfit against steps. */
+void panel_classes(struct canvas *c, const struct app *a, int x, int y, int w, int h);
+/* The model panel's text; returns the rows used. */
+int panel_classes_info(struct canvas *c, const struct app *a, int x, int y, int w, int h);
+
 #endif

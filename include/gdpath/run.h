@@ -16,6 +16,7 @@ struct dataset;
 struct track;
 struct theory;
 struct proj;
+struct clserr;
 
 enum init_kind { INIT_RANDOM, INIT_ZERO, INIT_FILE };
 
@@ -34,6 +35,8 @@ struct run_cfg {
 	double eta_scale;
 	unsigned long seed;
 	long spectrum_every;       /* 0: automatic */
+	long measure_every;        /* minibatch steps of a large model (optim_lazy): the full
+				    * residual and class errors every N steps (0: automatic) */
 	size_t history;            /* tracker history points */
 };
 
@@ -62,6 +65,14 @@ struct run {
 	struct theory *th;
 	struct proj *pj;       /* the path projected on a plane (proj.h); NULL for runs that
 	                        * are never drawn (the range test's) */
+	struct clserr *ce;     /* classification errors (class data), or NULL */
+	long measure_every;    /* residual cadence in force (1 unless optim_lazy) */
+	long errors_every;     /* class error cadence */
+	long measure_at;       /* also measure at this step (batch: the last), or 0 */
+	/* between run_step_begin() and run_step_end() */
+	int pend_rc;
+	bool pend_measured, pend_errors;
+	double pend_train, pend_test;
 	long step;
 	double eta;
 	int status;
@@ -92,6 +103,16 @@ int run_step(struct run *r);
 /* A note on what the labels mean for the theory (align labels away from Thm 2.4's
  * setting), or NULL. Static text. */
 const char *run_labels_note(const struct run *r);
+/* run_step() in two halves, so the heavy one can run on another thread while the screen
+ * reads the run: begin moves θ, the optimizer and the model's caches and measures what is
+ * due (the residual, class errors) into the run's pending fields, touching nothing the
+ * screen reads (track, theory, step, status, class error history); end records it all
+ * (cheap, but the theory's spectrum when due) and returns r->status. */
+int run_step_begin(struct run *r);
+int run_step_end(struct run *r);
+/* The automatic measurement cadence for a lazy optimizer: a full pass over the n training
+ * and the test images costs about a fifth of the minibatch steps between two passes. */
+long run_auto_measure_every(size_t nsamples, size_t ntest, size_t minibatch);
 /* Refresh r->extras (the model's live quantities) at the current θ. */
 /* Why the run failed (status RUN_FAILED), in words. */
 const char *run_failure(const struct run *r);

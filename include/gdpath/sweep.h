@@ -54,6 +54,9 @@ int sweep_interrupted(void); /* the signal number, or 0 */
 /* `gdpath --merge FILE...`: the shards joined into o->output (atomically) or stdout. */
 int sweep_merge_main(const struct opts *o);
 
-extern const struct sweep sweep_phase, sweep_eta;
+extern const struct sweep sweep_phase, sweep_eta, sweep_layers;
+
+/* `gdpath --batch --band FILE`: the band of a trials CSV (merged shards) or a band CSV. */
+int layers_band_main(const struct opts *o);
 
 #endif

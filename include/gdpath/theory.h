@@ -37,6 +37,7 @@ enum theory_verdict {
 	TV_SGD,        /* SGD (minibatch 1) inside Thm 3.1's step condition */
 	TV_SGD_STEP,   /* SGD above Thm 3.1's step condition */
 	TV_FLOW_DU,    /* gradient flow on du: [Du18] Thm 3.1's rate drawn (w.h.p., not checked) */
+	TV_NO_SPECTRUM, /* J's spectrum is not computed for this model (lenet): nothing checked */
 	TV_NONE,       /* no theorem covers this optimizer */
 };
 
@@ -62,6 +63,8 @@ struct theory_os19b {
 struct theory {
 	size_t n, p;
 	long every;          /* spectrum cadence in steps (≥ 1) */
+	bool spectrum_off;   /* the model's J is out of reach (model_ops.no_spectrum): α, β, Δ̂, L̂,
+			      * λ̂, ζ̂, θ* and the theory step are not computed (NAN) */
 	double r0;           /* ‖f(θ0) − y‖ */
 
 	/* Latest spectrum. */

@@ -42,6 +42,7 @@ struct track {
 	double mv_dist2[MODEL_MAX_LAYERS], mv_step2[MODEL_MAX_LAYERS];
 
 	struct track_point cur;
+	long measured;       /* step of the latest residual (cur.residual, cur.loss) */
 	double ldist[MODEL_MAX_LAYERS], lpath[MODEL_MAX_LAYERS];
 
 	/* Bounded history, struct of arrays, len ≤ cap. */
@@ -64,7 +65,9 @@ struct track *track_new(const struct model *m, const double *theta0, const doubl
 void track_free(struct track *t);
 /* A deep copy (for forked runs). */
 struct track *track_clone(const struct track *t);
-/* Record the state after a step: θ, its residual r (length n), η used for the step. */
+/* Record the state after a step: θ, its residual r (length n), η used for the step.
+ * r NULL: the residual was not measured at this step (a minibatch step of a large model):
+ * distances and path lengths move, the residual keeps its last value, no history point. */
 void track_push(struct track *t, long step, const double *theta, const double *r, size_t n,
 		double eta);
 /* Gradient descent's update θ ← θ − η g fused with the tracker's per-parameter work: the
