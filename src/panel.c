@@ -177,7 +177,7 @@ static bool show_zeta(const struct theory *th)
 }
 
 /* Entries no corner of their plot had room for go to `away` (shown beside the plots). */
-static void legend_or_away(struct plot *p, const struct plot_legend_entry *e, int n,
+void panel_legend_place(struct plot *p, const struct plot_legend_entry *e, int n,
 			   struct panel_legend *away, bool shown)
 {
 	if (n <= 0 || !shown)
@@ -299,14 +299,14 @@ void panel_misfit(struct canvas *c, const struct app *a, int x, int y, int w, in
 	struct plot below = p;
 	below.ay += label_rows;
 	below.ah -= label_rows;
-	legend_or_away(&below, e, n, away, a->legends);
+	panel_legend_place(&below, e, n, away, a->legends);
 }
 
 void panel_loss(struct canvas *c, const struct app *a, int x, int y, int w, int h,
 		struct panel_legend *away)
 {
 	if (panel_classes_wanted(a)) {
-		panel_classes(c, a, x, y, w, h);
+		panel_classes(c, a, x, y, w, h, away);
 		return;
 	}
 	const struct run *act = app_active(a);
@@ -384,7 +384,7 @@ void panel_loss(struct canvas *c, const struct app *a, int x, int y, int w, int 
 		}
 	}
 	/* Every envelope names its source, in an empty corner (else beside the plots). */
-	legend_or_away(&p, le, nle, away, a->legends);
+	panel_legend_place(&p, le, nle, away, a->legends);
 }
 
 void panel_layers(struct canvas *c, const struct app *a, int x, int y, int w, int h,
@@ -455,5 +455,5 @@ void panel_layers(struct canvas *c, const struct app *a, int x, int y, int w, in
 			    a->ascii ? "theta0 = 0: no normalized distance" : "θ0 = 0: no normalized distance",
 			    ROLE_TEXT);
 	else
-		legend_or_away(&p, e, n, away, a->legends);
+		panel_legend_place(&p, e, n, away, a->legends);
 }

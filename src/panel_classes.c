@@ -27,7 +27,8 @@ bool panel_classes_wanted(const struct app *a)
 	return r->ce != NULL && r->th->spectrum_off;
 }
 
-void panel_classes(struct canvas *c, const struct app *a, int x, int y, int w, int h)
+void panel_classes(struct canvas *c, const struct app *a, int x, int y, int w, int h,
+		   struct panel_legend *away)
 {
 	const struct run *r = app_active(a);
 	const struct clserr *e = r->ce;
@@ -63,8 +64,7 @@ void panel_classes(struct canvas *c, const struct app *a, int x, int y, int w, i
 	    {PLOT_LEGEND_LINE, ROLE_LAYER1 + 1, CANVAS_SOLID, 0, tr},
 	    {PLOT_LEGEND_LINE, ROLE_LAYER1 + 3, CANVAS_DASHED, 0, te},
 	};
-	if (p.aw >= 28 && p.ah >= 6)
-		plot_legend(&p, le, 3, PLOT_SW); /* errors and misfit fall from the top left */
+	panel_legend_place(&p, le, 3, away, a->legends);
 }
 
 int panel_classes_info(struct canvas *c, const struct app *a, int x, int y, int w, int h)

@@ -16,7 +16,8 @@
 #define GLYPH_WOBBLE 0x25C6 /* ◆ oscillating */
 #define GLYPH_DIVERGED 0x2715 /* ✕ */
 
-void panel_eta(struct canvas *c, const struct app *a, int x, int y, int w, int h)
+void panel_eta(struct canvas *c, const struct app *a, int x, int y, int w, int h,
+	       struct panel_legend *away)
 {
 	const struct eta_sweep *s = a->eta_sweep;
 	const struct syms *sy = view_syms(a);
@@ -92,6 +93,6 @@ void panel_eta(struct canvas *c, const struct app *a, int x, int y, int w, int h
 		struct plot below = p;
 		below.ay++;
 		below.ah--;
-		plot_legend(&below, e, 4, plot_legend_corner(&below, e, 4));
+		panel_legend_place(&below, e, 4, away, a->legends);
 	}
 }

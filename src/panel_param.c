@@ -59,7 +59,8 @@ static void label(struct plot *p, double x, double y, const char *text)
 	canvas_text(p->c, lx, cy + 1, text, ROLE_TEXT);
 }
 
-void panel_param(struct canvas *c, const struct app *a, int x, int y, int w, int h)
+void panel_param(struct canvas *c, const struct app *a, int x, int y, int w, int h,
+		 struct panel_legend *away)
 {
 	const struct run *r = app_active(a);
 	const struct proj *pj = r->pj;
@@ -169,12 +170,10 @@ void panel_param(struct canvas *c, const struct app *a, int x, int y, int w, int
 	if (a->bounds && optima)
 		e[n++] = (struct plot_legend_entry){PLOT_LEGEND_LINE, ROLE_GREEN_LINE, CANVAS_DOTTED, 0,
 						     "global optima (affine set)"};
-	if (p.aw >= 30 && p.ah >= 10) {
-		struct plot below = p;
-		below.ay++;
-		below.ah--;
-		plot_legend(&below, e, n, plot_legend_corner(&below, e, n));
-	}
+	struct plot below = p; /* under the title row */
+	below.ay++;
+	below.ah--;
+	panel_legend_place(&below, e, n, away, a->legends);
 	/* how far the path strays from the line along u */
 	if (p.aw >= 30) {
 		char buf[64];

@@ -801,31 +801,3 @@ enum canvas_style plot_role_style(int role)
 	}
 }
 
-enum plot_corner plot_legend_corner(struct plot *p, const struct plot_legend_entry *e, int n)
-{
-	static const enum plot_corner order[] = {PLOT_SE, PLOT_NE, PLOT_SW, PLOT_NW};
-	int tw = 0;
-	for (int i = 0; i < n; i++) {
-		int l = ulen(e[i].text);
-		tw = l > tw ? l : tw;
-	}
-	int bw = tw + 7 < p->aw ? tw + 7 : p->aw, bh = n + 2 < p->ah ? n + 2 : p->ah;
-	enum plot_corner best = PLOT_SE;
-	long fewest = -1;
-	for (int k = 0; k < 4; k++) {
-		enum plot_corner corner = order[k];
-		int bx = corner == PLOT_NW || corner == PLOT_SW ? p->ax : p->ax + p->aw - bw;
-		int by = corner == PLOT_NE || corner == PLOT_NW ? p->ay : p->ay + p->ah - bh;
-		long used = 0;
-		for (int y = by; y < by + bh; y++)
-			for (int x = bx; x < bx + bw; x++) {
-				const struct canvas_cell *cl = canvas_cell(p->c, x, y);
-				used += cl != NULL && cl->ch != ' ';
-			}
-		if (fewest < 0 || used < fewest) {
-			fewest = used;
-			best = corner;
-		}
-	}
-	return best;
-}

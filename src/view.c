@@ -154,13 +154,14 @@ static void status_lines(struct canvas *c, const struct app *a, int y, int w)
 	else
 		llist_add(&l, 0, ROLE_STATUS, "step %ld", r->step);
 	if (!bad && !a->paused && a->steps_per_sec > 0) {
-		if (a->speed > 0 && a->engine_sps > 1.25 * a->steps_per_sec)
-			/* --speed holds the run below what the optimizer does: say both */
-			it = llist_add(&l, 0, ROLE_STATUS, "running %s/s (--speed; free %s/s)",
+		if (app_speed(a) > 0 && a->engine_sps > 1.25 * a->steps_per_sec)
+			/* the pace (--speed, ]/[, or the adaptive one) holds the run below what the
+			 * optimizer does: say both */
+			it = llist_add(&l, 0, ROLE_STATUS, "running %s/s (paced; free %s/s)",
 				       rate(a->steps_per_sec, b1, sizeof b1), rate(a->engine_sps, b2, sizeof b2));
 		else
 			it = llist_add(&l, 0, ROLE_STATUS, "running %s/s", rate(a->steps_per_sec, b1, sizeof b1));
-		llist_brief(it, "running");
+		llist_brief(it, "running %s/s", b1);
 	} else {
 		llist_add(&l, 0, bad ? ROLE_WARNING : ROLE_STATUS, "%s", state);
 	}
@@ -276,9 +277,9 @@ static void top_right(struct canvas *c, const struct app *a, bool param, int x, 
 		      int h, struct panel_legend *away)
 {
 	if (a->eta_sweep)
-		panel_eta(c, a, x, y, w, h);
+		panel_eta(c, a, x, y, w, h, away);
 	else if (param)
-		panel_param(c, a, x, y, w, h);
+		panel_param(c, a, x, y, w, h, away);
 	else
 		panel_loss(c, a, x, y, w, h, away);
 }
@@ -316,7 +317,7 @@ void view_draw(struct canvas *c, const struct app *a)
 		/* misfit | parameter space | loss over per-layer paths | model */
 		int cw = w / 3, th = body / 2, lw = w / 2;
 		panel_misfit(c, a, 0, 0, cw, th, &away);
-		panel_param(c, a, cw + 1, 0, cw, th);
+		panel_param(c, a, cw + 1, 0, cw, th, &away);
 		top_right(c, a, false, 2 * cw + 2, 0, w - 2 * cw - 2, th, &away);
 		panel_layers(c, a, 0, th, lw, body - th, &away);
 		panel_info(c, a, lw + 2, th + 1, w - lw - 2, body - th - 1, true, &away);

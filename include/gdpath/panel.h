@@ -27,6 +27,13 @@ struct panel_legend {
 	int role[PANEL_LEGEND_MAX];
 };
 
+/* A legend in the first empty corner of p (plot_legend_auto), never over data; when no
+ * corner has room, its entries go to away (may be NULL: then not shown). Nothing when
+ * !shown (the k key). */
+struct plot;
+struct plot_legend_entry;
+void panel_legend_place(struct plot *p, const struct plot_legend_entry *e, int n,
+			struct panel_legend *away, bool shown);
 /* Each draws into x, y, w, h; away (may be NULL) collects the legend entries not placed. */
 void panel_misfit(struct canvas *c, const struct app *a, int x, int y, int w, int h,
 		  struct panel_legend *away);
@@ -50,7 +57,8 @@ const char *panel_num(double v, char *buf, size_t len);
 /* panel_classes.c: models on image classes without a spectrum (lenet). */
 bool panel_classes_wanted(const struct app *a);
 /* [OS19] Fig. 3a/b: train/test error and normalized misfit against steps. */
-void panel_classes(struct canvas *c, const struct app *a, int x, int y, int w, int h);
+void panel_classes(struct canvas *c, const struct app *a, int x, int y, int w, int h,
+		   struct panel_legend *away);
 /* The model panel's text; returns the rows used. */
 int panel_classes_info(struct canvas *c, const struct app *a, int x, int y, int w, int h);
 

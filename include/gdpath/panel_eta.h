@@ -8,6 +8,8 @@
 struct app;
 struct canvas;
 
-void panel_eta(struct canvas *c, const struct app *a, int x, int y, int w, int h);
+struct panel_legend;
+void panel_eta(struct canvas *c, const struct app *a, int x, int y, int w, int h,
+	       struct panel_legend *away);
 
 #endif

@@ -18,6 +18,8 @@ enum { PANEL_PARAM_MIN_COLS = 160, PANEL_PARAM_MIN_ROWS = 50 };
  * (a->param_toggled) flips that. */
 bool panel_param_shown(const struct app *a, int w, int h);
 
-void panel_param(struct canvas *c, const struct app *a, int x, int y, int w, int h);
+struct panel_legend;
+void panel_param(struct canvas *c, const struct app *a, int x, int y, int w, int h,
+		 struct panel_legend *away);
 
 #endif

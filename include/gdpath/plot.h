@@ -149,10 +149,6 @@ struct plot_legend_entry {
  * what is under it, so draw it last. Texts are cut and entries dropped to fit. */
 void plot_legend(struct plot *p, const struct plot_legend_entry *e, int n, enum plot_corner corner);
 
-/* The corner where plot_legend(p, e, n, corner) would cover the fewest drawn cells (ties: SE,
- * NE, SW, NW in that order). It composes the canvas to look, so call it after the data. */
-enum plot_corner plot_legend_corner(struct plot *p, const struct plot_legend_entry *e, int n);
-
 /* A legend that never covers data: the first corner (NE, NW, SE, SW) whose box holds no
  * data glyph (the region's fill does not count); 0 when drawn, -1 when no corner is empty
  * or the box does not fit whole (the caller shows it elsewhere). Draw the data first. */
