@@ -448,7 +448,15 @@ for th in $("$GDPATH" --list themes); do
 	lacks "^EXIT$tag=" && keys q
 	wait_for "^EXIT$tag=" >/dev/null
 done
-for how in "TERM=xterm" "NO_COLOR=1"; do
+# a 16-colour terminal: xterm's entry with 16 colours, compiled into a private terminfo
+how16=
+if command -v tic >/dev/null 2>&1 && infocmp -x xterm >/dev/null 2>&1; then
+	infocmp -x xterm | sed 's/^xterm|[^,]*,/xterm-16color|xterm with 16 colours,/; s/colors#8/colors#16/; s/pairs#64/pairs#256/' \
+		>"$TMP/x16.src" && tic -x -o "$TMP/ti" "$TMP/x16.src" 2>/dev/null &&
+		[ "$(TERMINFO="$TMP/ti" TERM=xterm-16color tput colors)" = 16 ] && how16="TERMINFO=\$D/ti TERM=xterm-16color"
+fi
+[ -n "$how16" ] || ok "TERM=xterm-16color: the region shows by a fill glyph # SKIP no tic or xterm entry"
+for how in "TERM=xterm" ${how16:+"$how16"} "NO_COLOR=1"; do
 	tag=$((tag + 1))
 	type_line "$how sh \"\$D/run.sh\" $tag --preset fig1 --seed 1 --steps 40"
 	if wait_for 'stopped at step 40' && filled; then
