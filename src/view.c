@@ -216,7 +216,7 @@ static void status_lines(struct canvas *c, const struct app *a, int y, int w)
 		llist_add(&l, 1, ROLE_STATUS, "none checked");
 	}
 	const struct track_point *vp = app_view_point(a, a->active);
-	if (r->tr->measured != vp->step) /* --measure-every: the misfit is an earlier step's */
+	if (a->cursor < 0 && r->tr->measured != vp->step) /* --measure-every: an earlier step's */
 		llist_add(&l, 3, ROLE_STATUS, "misfit=%s (step %ld)", panel_num(vp->residual, b1, sizeof b1),
 			  r->tr->measured);
 	else

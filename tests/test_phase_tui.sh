@@ -12,25 +12,11 @@ if ! command -v tmux >/dev/null 2>&1; then
 fi
 case $GDPATH in /*) ;; *) GDPATH=$(pwd)/$GDPATH ;; esac
 SOCK=gdpath-phase-$$
-tm() { tmux -L "$SOCK" -f /dev/null "$@"; }
+. "${srcdir:-.}/tests/tmux_lib.sh"
 trap 'tm kill-server >/dev/null 2>&1; rm -rf "$TMP"' EXIT
 trap 'exit 1' INT TERM HUP
 DEADLINE=${TUI_DEADLINE:-60}
 SCREEN=
-snap() { SCREEN=$(tm capture-pane -t "$S" -p 2>/dev/null); }
-has() { printf '%s\n' "$SCREEN" | grep -q -- "$1"; }
-wait_until() {
-	n=$((DEADLINE * 20))
-	while [ "$n" -gt 0 ]; do
-		snap
-		if "$@"; then return 0; fi
-		sleep 0.05
-		n=$((n - 1))
-	done
-	return 1
-}
-wait_for() { wait_until has "$1"; }
-dump() { printf '%s\n' "$SCREEN" | sed 's/^/  | /'; }
 # gdpath is gone when its pane holds no gdpath process (the pane then sleeps)
 alive() { tm list-panes -t "$S" -F "#{pane_current_command}" 2>/dev/null | grep -q gdpath; }
 gone() { ! alive; }

@@ -69,7 +69,7 @@ if ! command -v tmux >/dev/null 2>&1; then
 fi
 
 SOCK=gdpath-rec-$$
-tm() { tmux -L "$SOCK" -f /dev/null "$@"; }
+. "${srcdir:-.}/tests/tmux_lib.sh"
 trap 'tm kill-server >/dev/null 2>&1; rm -rf "$TMP"' EXIT
 trap 'exit 1' INT TERM HUP
 DEADLINE=${TUI_DEADLINE:-20}
@@ -85,21 +85,6 @@ session() {
 		set-option -g status off
 	[ -z "$old" ] || tm kill-session -t "$old" >/dev/null 2>&1
 }
-snap() { SCREEN=$(tm capture-pane -t "$S" -p 2>/dev/null); }
-has() { printf '%s\n' "$SCREEN" | grep -q -- "$1"; }
-wait_until() {
-	n=$((DEADLINE * 20))
-	while [ "$n" -gt 0 ]; do
-		snap
-		if "$@"; then return 0; fi
-		sleep 0.05
-		n=$((n - 1))
-	done
-	return 1
-}
-wait_for() { wait_until has "$1"; }
-keys() { tm send-keys -t "$S" "$@"; }
-dump() { printf '%s\n' "$SCREEN" | sed 's/^/  | /' | head -40; }
 step_of() { printf '%s\n' "$SCREEN" | sed -n 's/^ model .* │ step \([0-9]*\) │.*/\1/p' | tail -1; }
 past() { s=$(step_of); [ -n "$s" ] && [ "$s" -ge "$1" ]; }
 same_as() { [ "$SCREEN" = "$(cat "$1")" ]; }

@@ -14,7 +14,7 @@ fi
 case $GDPATH in /*) ;; *) GDPATH=$(pwd)/$GDPATH ;; esac
 
 SOCK=gdpath-term-$$
-tm() { tmux -L "$SOCK" -f /dev/null "$@"; }
+. "${srcdir:-.}/tests/tmux_lib.sh"
 trap 'tm kill-server >/dev/null 2>&1; rm -rf "$TMP"' EXIT
 trap 'exit 1' INT TERM HUP
 
@@ -47,25 +47,9 @@ new_session() {
 		set-option -g status off
 	[ -z "$old" ] || tm kill-session -t "$old" >/dev/null 2>&1
 }
-snap() { SCREEN=$(tm capture-pane -t "$S" -p 2>/dev/null); }
-has() { printf '%s\n' "$SCREEN" | grep -q -- "$1"; }
-lacks() { ! has "$1"; }
-wait_until() {
-	n=$((DEADLINE * 20))
-	while [ "$n" -gt 0 ]; do
-		snap
-		if "$@"; then return 0; fi
-		sleep 0.05
-		n=$((n - 1))
-	done
-	return 1
-}
-wait_for() { wait_until has "$1"; }
-keys() { tm send-keys -t "$S" "$@"; }
 type_line() { keys -l "$1" && keys Enter; }
 start() { type_line "sh \"\$D/run.sh\" $*"; }
 gd_pid() { cat "$TMP/pid" 2>/dev/null; }
-dump() { printf '%s\n' "$SCREEN" | sed 's/^/  | /' | head -40; }
 drawn() { has '^ model ' && has 'misfit'; }
 # term_ok TAG: echo and icanon on (stty -a after gdpath), cursor visible, normal screen.
 modes_ok() { tr ' ;' '\n\n' <"$1" | grep -qx echo && tr ' ;' '\n\n' <"$1" | grep -qx icanon; }

@@ -12,7 +12,7 @@ fi
 case $GDPATH in /*) ;; *) GDPATH=$(pwd)/$GDPATH ;; esac
 
 SOCK=gdpath-test-$$
-tm() { tmux -L "$SOCK" -f /dev/null "$@"; }
+. "${srcdir:-.}/tests/tmux_lib.sh"
 trap 'tm kill-server >/dev/null 2>&1; rm -rf "$TMP"' EXIT
 trap 'exit 1' INT TERM HUP
 
@@ -50,24 +50,7 @@ new_session() {
 	# the old one goes after: a server left without sessions exits, racing the next start
 	[ -z "$old" ] || tm kill-session -t "$old" >/dev/null 2>&1
 }
-snap() { SCREEN=$(tm capture-pane -t "$S" -p 2>/dev/null); }
-has() { printf '%s\n' "$SCREEN" | grep -q -- "$1"; }
-lacks() { ! has "$1"; }
-# wait_until CMD...: poll the screen until CMD (run after each capture) succeeds.
-wait_until() {
-	n=$((DEADLINE * 20))
-	while [ "$n" -gt 0 ]; do
-		snap
-		if "$@"; then return 0; fi
-		sleep 0.05
-		n=$((n - 1))
-	done
-	return 1
-}
-wait_for() { wait_until has "$1"; }
-wait_gone() { wait_until lacks "$1"; }
 # type TEXT: keys typed literally, then Enter.
-keys() { tm send-keys -t "$S" "$@"; }
 type_line() { keys -l "$1" && keys Enter; }
 start() { # start TAG ARGS...
 	type_line "sh \"\$D/run.sh\" $*"
@@ -85,7 +68,6 @@ sgr_params() {
 }
 has_colour() { sgr_params | grep -qxE '3[0-8]|4[0-8]|9[0-7]|10[0-7]'; }
 has_reverse() { sgr_params | grep -qx 7; }
-dump() { printf '%s\n' "$SCREEN" | sed 's/^/  | /' | head -60; }
 # modes_ok FILE: stty -a shows echo and icanon on, as before gdpath ran.
 modes_ok() { tr ' ;' '\n\n' <"$1" | grep -qx echo && tr ' ;' '\n\n' <"$1" | grep -qx icanon; }
 # prompt_ok: the shell reads and runs a command (the output, not the typed line, matches).
