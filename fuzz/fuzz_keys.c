@@ -27,6 +27,9 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	setenv("XDG_CONFIG_HOME", "/nonexistent-gdpath-fuzz", 1);
 	if (cli_parse(8, args, &base, &cause) != 0)
 		abort();
+	/* the keys act as in the view: under --snapshot a phase preset (key p) would wait for
+	 * its whole sweep, which is --snapshot's own rule, not the key handler's */
+	base.mode = MODE_TUI;
 	/* exports ('e') write CSV files into the working directory: a scratch one */
 	const char *tmp = getenv("TMPDIR");
 	char dir[4096];
