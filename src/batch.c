@@ -302,7 +302,7 @@ int batch_main(const struct opts *o)
 	 * (a full disk, /dev/full, a closed pipe) ends the run before any work is done */
 	batch_write_meta(out, r);
 	(void)outfile_flush(&of, &cause);
-	r->measure_at = o->steps;
+	r->measure_at = o->steps; /* both passes: run_restart keeps it */
 	if (cause == NULL && !r->m->ops->no_spectrum)
 		fix_plane(r, o->steps);
 	if (cause == NULL)
@@ -312,7 +312,6 @@ int batch_main(const struct opts *o)
 		batch_write_row(out, r);
 	}
 	int rc = EXIT_OK;
-	r->measure_at = o->steps;
 	for (long s = 1; cause == NULL && s <= o->steps; s++) {
 		int st = run_step(r);
 		if (st != RUN_OK) {

@@ -110,21 +110,8 @@ int panel_classes_info(struct canvas *c, const struct app *a, int x, int y, int 
 	llist_add(&l, 1, ROLE_TEXT, "%s", optim_name(r->cfg.ocfg.kind));
 	llist_add(&l, 2, ROLE_TEXT, "minibatch %zu", r->cfg.ocfg.minibatch);
 	llist_break(&l);
-	llist_add(&l, 0, ROLE_TEXT, "path %s", panel_num(t->cur.path, b1, sizeof b1));
-	it = llist_add(&l, 0, ROLE_TEXT, "distance %s", panel_num(t->cur.distance, b2, sizeof b2));
-	llist_brief(it, "dist %s", b2);
-	llist_add(&l, 0, ROLE_TEXT, "directness %s", panel_num(track_directness(t), b3, sizeof b3));
-	llist_break(&l);
-	for (size_t k = 0; k < t->nlayers; k++) {
-		char b4[32];
-		double ld = t->ldist[k], lp = t->lpath[k];
-		it = llist_add(&l, 2, ROLE_LAYER1 + (int)(k % 8), "%-6s dist %s (%s)  path %s  directness %s",
-			       r->m->layer[k].name, panel_num(ld, b1, sizeof b1),
-			       panel_num(track_layer_ndistance(t, k, ld), b2, sizeof b2),
-			       panel_num(lp, b3, sizeof b3), panel_num(ld > 0 ? lp / ld : NAN, b4, sizeof b4));
-		llist_brief(it, "%s dist %s path %s dir %s", r->m->layer[k].name, b1, b3, b4);
-		llist_break(&l);
-	}
+	panel_path_items(&l, &t->cur);
+	panel_layer_items(&l, r);
 	it = llist_add(&l, 6, ROLE_TEXT, "data %s, %zu images, seed %lu",
 		       r->cfg.data_file ? r->cfg.data_file : IDX_DEFAULT_DIR, r->m->nsamples, r->cfg.seed);
 	llist_brief(it, "seed %lu", r->cfg.seed);

@@ -49,47 +49,6 @@ void panel_model_line(const struct run *r, char *buf, size_t len)
 	snprintf(buf + o, len - (size_t)o, "  p=%zu p/n=%.3g", m->p, (double)m->p / (double)m->n);
 }
 
-/* The brief form of the verdict, for a narrow panel or status line. */
-const char *panel_verdict_brief(const struct theory *th, bool ascii, char *buf, size_t len)
-{
-	const char *al = ascii ? "alpha" : "α", *la = ascii ? "lambda" : "λ";
-	switch (th->verdict) {
-	case TV_NO_ALPHA:
-		snprintf(buf, len, "no guarantee (%s=0)", al);
-		break;
-	case TV_UNMEASURED:
-		snprintf(buf, len, "%s not measured yet", la);
-		break;
-	case TV_LAMBDA:
-		snprintf(buf, len, "%s=0: no Thm 9.3", la);
-		break;
-	case TV_STEP:
-		snprintf(buf, len, "%s > %s: no Thm 9.3", ascii ? "eta*beta^2" : "η·β²", la);
-		break;
-	case TV_THM93:
-		snprintf(buf, len, "Thm 9.3 applies");
-		break;
-	case TV_THM41:
-		snprintf(buf, len, "Thm 4.1 applies");
-		break;
-	case TV_SGD:
-		snprintf(buf, len, "Thm 3.1 (in expectation)");
-		break;
-	case TV_SGD_STEP:
-		snprintf(buf, len, "%s too big for Thm 3.1", ascii ? "eta" : "η");
-		break;
-	case TV_FLOW_DU:
-		snprintf(buf, len, "[Du18] rate, not checked");
-		break;
-	case TV_NO_SPECTRUM:
-		snprintf(buf, len, "spectrum not computed");
-		break;
-	default:
-		snprintf(buf, len, "no theorem covers it");
-	}
-	return buf;
-}
-
 static void phase_items(struct llist *l, const struct app *a, const struct run *r,
 			const struct syms *s)
 {
@@ -165,7 +124,7 @@ static void verdict_items(struct llist *l, const struct app *a, const struct run
 	} else {
 		theory_verdict_text(th, a->ascii, false, vt, sizeof vt);
 		it = llist_add(l, 0, theory_guaranteed(th) ? ROLE_TEXT : ROLE_WARNING, "%s", vt);
-		llist_brief(it, "%s", panel_verdict_brief(th, a->ascii, vb, sizeof vb));
+		llist_brief(it, "%s", theory_verdict_brief(th, a->ascii, vb, sizeof vb));
 	}
 	if (a->cursor >= 0 && !isnan(pt->zeta))
 		llist_add(l, 1, ROLE_CURRENT, "%s%s=%s by then", s->zeta, s->hat, num(pt->zeta, b2, sizeof b2));
@@ -301,6 +260,33 @@ static void bound_items(struct llist *l, const struct app *a, const struct run *
 	llist_break(l);
 }
 
+void panel_path_items(struct llist *l, const struct track_point *pt)
+{
+	char b1[32], b2[32], b3[32];
+	llist_add(l, 0, ROLE_TEXT, "path %s", num(pt->path, b1, sizeof b1));
+	struct litem *it = llist_add(l, 0, ROLE_TEXT, "distance %s", num(pt->distance, b2, sizeof b2));
+	llist_brief(it, "dist %s", b2);
+	llist_add(l, 0, ROLE_TEXT, "directness %s",
+		  num(pt->distance > 0 ? pt->path / pt->distance : NAN, b3, sizeof b3));
+	llist_break(l);
+}
+
+void panel_layer_items(struct llist *l, const struct run *r)
+{
+	const struct track *t = r->tr;
+	char b1[32], b2[32], b3[32], b4[32];
+	for (size_t k = 0; k < t->nlayers; k++) {
+		double ld = t->ldist[k], lp = t->lpath[k];
+		struct litem *it = llist_add(l, 2, ROLE_LAYER1 + (int)(k % 8),
+					     "%-6s dist %s (%s)  path %s  directness %s",
+					     r->m->layer[k].name, num(ld, b1, sizeof b1),
+					     num(track_layer_ndistance(t, k, ld), b2, sizeof b2),
+					     num(lp, b3, sizeof b3), num(ld > 0 ? lp / ld : NAN, b4, sizeof b4));
+		llist_brief(it, "%s dist %s path %s dir %s", r->m->layer[k].name, b1, b3, b4);
+		llist_break(l);
+	}
+}
+
 void panel_info(struct canvas *c, const struct app *a, int x, int y, int w, int h,
 		bool with_layers, const struct panel_legend *away)
 {
@@ -314,7 +300,7 @@ void panel_info(struct canvas *c, const struct app *a, int x, int y, int w, int 
 	const struct track_point *pt = app_view_point(a, a->active); /* cursor or current */
 	const struct syms *s = view_syms(a);
 	const char *dot = a->ascii ? "*" : "·", *le = a->ascii ? "<=" : "≤";
-	char b1[32], b2[32], b3[32], b4[32];
+	char b1[32], b2[32], b3[32];
 	struct llist l;
 	struct litem *it;
 	canvas_erase(c, x, y, w, h);
@@ -358,12 +344,7 @@ void panel_info(struct canvas *c, const struct app *a, int x, int y, int w, int 
 		llist_add(&l, 3, ROLE_TEXT, "(first %zu test images, step %ld)", r->ce->ntest, r->ce->step);
 		llist_break(&l);
 	}
-	llist_add(&l, 0, ROLE_TEXT, "path %s", num(pt->path, b1, sizeof b1));
-	it = llist_add(&l, 0, ROLE_TEXT, "distance %s", num(pt->distance, b2, sizeof b2));
-	llist_brief(it, "dist %s", b2);
-	llist_add(&l, 0, ROLE_TEXT, "directness %s",
-		  num(pt->distance > 0 ? pt->path / pt->distance : NAN, b3, sizeof b3));
-	llist_break(&l);
+	panel_path_items(&l, pt);
 	if (th->have_star) {
 		it = llist_add(&l, 0, ROLE_TEXT, "distance/%s%s*-%s0%s %s", s->norm, s->theta, s->theta,
 			       s->norm, num(pt->distance / th->star_dist, b1, sizeof b1));
@@ -397,18 +378,8 @@ void panel_info(struct canvas *c, const struct app *a, int x, int y, int w, int 
 	llist_break(&l);
 	verdict_items(&l, a, r, pt, s);
 	estimate_items(&l, a, r, s);
-	if (with_layers && t->nlayers > 1) {
-		for (size_t k = 0; k < t->nlayers; k++) {
-			double ld = t->ldist[k], lp = t->lpath[k];
-			it = llist_add(&l, 2, ROLE_LAYER1 + (int)(k % 8),
-				       "%-6s dist %s (%s)  path %s  directness %s", r->m->layer[k].name,
-				       num(ld, b1, sizeof b1),
-				       num(track_layer_ndistance(t, k, ld), b2, sizeof b2),
-				       num(lp, b3, sizeof b3), num(ld > 0 ? lp / ld : NAN, b4, sizeof b4));
-			llist_brief(it, "%s dist %s path %s dir %s", r->m->layer[k].name, b1, b3, b4);
-			llist_break(&l);
-		}
-	}
+	if (with_layers && t->nlayers > 1)
+		panel_layer_items(&l, r);
 	bound_items(&l, a, r, pt, s, w);
 	it = llist_add(&l, 6, ROLE_TEXT, "data %s, labels %s, init %s, seed %lu",
 		       r->cfg.data_file ? r->cfg.data_file : "generated",

@@ -465,14 +465,16 @@ double theory_thm41_path(const struct theory *th)
 }
 
 /* Thm 4.1 applies: glm, GD, n ≤ p with X of full row rank, θ* known, and every step so
- * far at η ≤ 1/(‖X‖²Γ²) (its per-step contraction chains only under that condition). */
-static bool thm41_ok(const struct theory *th)
+ * far at η ≤ 1/(‖X‖²Γ²) (live: its per-step contraction chains only under that condition). */
+static bool thm41_ok(const struct theory *th, bool live)
 {
-	return th->glm && th->method == THEORY_GD && th->have_star && th->x_lmin > 0 && th->t41_live;
+	return th->glm && th->method == THEORY_GD && th->have_star && th->x_lmin > 0 && live;
 }
 
-void theory_observe(struct theory *th, long step, double eta, double distance, double residual,
-		    const double *theta)
+/* The verdict for a step at eta; count: the step was taken (theory_observe), so it counts as
+ * checked or outside and enters Thm 4.1's product; else only a preview of a new η. */
+static void judge(struct theory *th, long step, double eta, double distance, double residual,
+		  const double *theta, bool count)
 {
 	double a = th->alpha_hat, b = th->beta_hat;
 	double tol = 1e-9 * th->r0 + 1e-300;
@@ -485,27 +487,30 @@ void theory_observe(struct theory *th, long step, double eta, double distance, d
 	th->lambda_hat = l;
 	/* Thm 9.3: ζ·distance + misfit ≤ r0 with ζ = (λ − ηβ²/2)α. */
 	th->zeta_hat = isnan(l) ? NAN : (l - eta * b * b / 2) * a;
+	bool t41_live = th->t41_live;
 	if (th->glm) {
 		double lim = theory_thm41_eta(th), q = theory_thm41_rate(th, eta);
 		if (th->method != THEORY_GD || !(eta <= lim * (1 + REL_TOL)) || !(q >= 0))
-			th->t41_live = false;
-		else if (step > 0)
+			t41_live = false;
+		else if (count && step > 0)
 			th->t41_log += log(q);
 	}
+	if (count)
+		th->t41_live = t41_live;
 	switch (th->method) {
 	case THEORY_GD:
 		if (thm93_ok(th, eta)) {
 			th->verdict = TV_THM93;
-			th->checked++;
-			if (residual > theory_zeta_line(th, distance) + tol ||
-			    residual < theory_red(th, distance) - tol)
+			th->checked += count;
+			if (count && (residual > theory_zeta_line(th, distance) + tol ||
+				      residual < theory_red(th, distance) - tol))
 				th->outside++;
-		} else if (thm41_ok(th)) {
+		} else if (thm41_ok(th, t41_live)) {
 			/* (4.2): ‖θ_τ − θ*‖ ≤ Π_s (1 − η_s γ² λ_min(XXᵀ)) ‖θ0 − θ*‖ */
 			th->verdict = TV_THM41;
-			th->checked++;
-			double gap = theta ? theory_star_gap(th, theta) : th->star_dist;
-			if (gap > exp(th->t41_log) * th->star_dist * (1 + 1e-9) + 1e-300)
+			th->checked += count;
+			double gap = count && theta ? theory_star_gap(th, theta) : th->star_dist;
+			if (count && gap > exp(th->t41_log) * th->star_dist * (1 + 1e-9) + 1e-300)
 				th->outside++;
 		} else if (!(a > 0)) {
 			th->verdict = TV_NO_ALPHA;
@@ -593,17 +598,56 @@ const char *theory_verdict_text(const struct theory *th, bool ascii, bool long_f
 	return buf;
 }
 
+const char *theory_verdict_brief(const struct theory *th, bool ascii, char *buf, size_t len)
+{
+	const char *al = ascii ? "alpha" : "α", *la = ascii ? "lambda" : "λ";
+	switch (th->verdict) {
+	case TV_NO_ALPHA:
+		snprintf(buf, len, "no guarantee (%s=0)", al);
+		break;
+	case TV_UNMEASURED:
+		snprintf(buf, len, "%s not measured yet", la);
+		break;
+	case TV_LAMBDA:
+		snprintf(buf, len, "%s=0: no Thm 9.3", la);
+		break;
+	case TV_STEP:
+		snprintf(buf, len, "%s > %s: no Thm 9.3", ascii ? "eta*beta^2" : "η·β²", la);
+		break;
+	case TV_THM93:
+		snprintf(buf, len, "Thm 9.3 applies");
+		break;
+	case TV_THM41:
+		snprintf(buf, len, "Thm 4.1 applies");
+		break;
+	case TV_SGD:
+		snprintf(buf, len, "Thm 3.1 (in expectation)");
+		break;
+	case TV_SGD_STEP:
+		snprintf(buf, len, "%s too big for Thm 3.1", ascii ? "eta" : "η");
+		break;
+	case TV_FLOW_DU:
+		snprintf(buf, len, "[Du18] rate, not checked");
+		break;
+	case TV_NO_SPECTRUM:
+		snprintf(buf, len, "spectrum not computed");
+		break;
+	default:
+		snprintf(buf, len, "no theorem covers it");
+	}
+	return buf;
+}
+
+void theory_observe(struct theory *th, long step, double eta, double distance, double residual,
+		    const double *theta)
+{
+	judge(th, step, eta, distance, residual, theta, true);
+}
+
 void theory_preview(struct theory *th, double eta, double distance, double residual,
 		    const double *theta)
 {
-	long checked = th->checked, outside = th->outside;
-	double t41_log = th->t41_log;
-	bool t41_live = th->t41_live;
-	theory_observe(th, 0, eta, distance, residual, theta);
-	th->checked = checked;
-	th->outside = outside;
-	th->t41_log = t41_log;
-	th->t41_live = t41_live;
+	judge(th, 0, eta, distance, residual, theta, false);
 }
 
 double theory_green(const struct theory *th, double d)

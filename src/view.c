@@ -200,7 +200,7 @@ static void status_lines(struct canvas *c, const struct app *a, int y, int w)
 	if (!theory_guaranteed(th) && r->status != RUN_DIVERGED) {
 		char vt[192], vb[64];
 		it = llist_add(&l, 1, ROLE_WARNING, "%s", theory_verdict_text(th, a->ascii, false, vt, sizeof vt));
-		llist_brief(it, "%s", panel_verdict_brief(th, a->ascii, vb, sizeof vb));
+		llist_brief(it, "%s", theory_verdict_brief(th, a->ascii, vb, sizeof vb));
 	}
 	if (!th->spectrum_off && r->step - th->spec_step > 2 * th->every)
 		llist_add(&l, 2, ROLE_WARNING, "spectrum stale (%ld steps)", r->step - th->spec_step);

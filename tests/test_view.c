@@ -383,7 +383,7 @@ static void test_every_preset_fits(void **state)
 			/* ζ under Thm 9.3, else the verdict: which theorem applies or why none */
 			char vt[192], vb[64];
 			theory_verdict_text(th, false, false, vt, sizeof vt);
-			panel_verdict_brief(th, false, vb, sizeof vb);
+			theory_verdict_brief(th, false, vb, sizeof vb);
 			if (th->verdict == TV_THM93 ? !strstr(s, "ζ") : !strstr(s, vt) && !strstr(s, vb))
 				fail_msg("%s at %dx%d lacks the verdict '%s':\n%s", preset_at(i)->name,
 					 sizes[k][0], sizes[k][1], vb, s);
@@ -419,7 +419,7 @@ static void test_every_preset_fits(void **state)
 		const struct theory *th = app_active(&a)->th;
 		char vt[192], vb[64];
 		theory_verdict_text(th, true, false, vt, sizeof vt);
-		panel_verdict_brief(th, true, vb, sizeof vb);
+		theory_verdict_brief(th, true, vb, sizeof vb);
 		if (th->verdict == TV_THM93 ? !strstr(s, "zeta") : !strstr(s, vt) && !strstr(s, vb))
 			fail_msg("%s --ascii at 80x24 lacks the verdict '%s':\n%s", preset_at(i)->name, vb, s);
 		if (!strstr(s, "outside") && !strstr(s, "checked"))

@@ -47,10 +47,13 @@ void panel_info(struct canvas *c, const struct app *a, int x, int y, int w, int 
 		bool with_layers, const struct panel_legend *away);
 /* "model shallow softplus  n=100 d=20 k=20  p=400 p/n=4" */
 struct run;
-struct theory;
 void panel_model_line(const struct run *r, char *buf, size_t len);
-/* The verdict of theory_verdict_text in a few words. */
-const char *panel_verdict_brief(const struct theory *th, bool ascii, char *buf, size_t len);
+/* Items of panel 4 (layout.h) that both model panels show: path, distance and directness
+ * at pt; each layer's distance, normalized distance, path and directness. */
+struct llist;
+struct track_point;
+void panel_path_items(struct llist *l, const struct track_point *pt);
+void panel_layer_items(struct llist *l, const struct run *r);
 /* %.3g, or "n/a", "inf" (view.c). */
 const char *panel_num(double v, char *buf, size_t len);
 

@@ -148,6 +148,8 @@ bool theory_guaranteed(const struct theory *th);
 /* The verdict in words, naming its source: short (status line) or long (model panel). */
 const char *theory_verdict_text(const struct theory *th, bool ascii, bool long_form, char *buf,
 				size_t len);
+/* The same in a few words, for a narrow panel or status line. */
+const char *theory_verdict_brief(const struct theory *th, bool ascii, char *buf, size_t len);
 
 /* The lines of the misfit–distance plane (SPEC §2), misfit as a function of distance. */
 double theory_green(const struct theory *th, double distance); /* r0 − α̂·d  (2.12) */
