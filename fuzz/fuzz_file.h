@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
@@ -29,6 +30,17 @@ static const char *fuzz_file(const uint8_t *data, size_t size)
 		abort();
 	}
 	return fuzz_path;
+}
+
+/* A reader's error message: there, short, and with no control character (escapes are
+ * written out); anything else aborts, so the fuzzer reports it. */
+static void fuzz_check_cause(const char *cause)
+{
+	if (cause == NULL || strlen(cause) > 600)
+		abort();
+	for (const char *c = cause; *c; c++)
+		if ((unsigned char)*c < 0x20 || *c == 0x7f)
+			abort();
 }
 
 #endif

@@ -22,11 +22,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			if (!isfinite(v[i]))
 				abort();
 	} else {
-		if (cause == NULL || strlen(cause) > 600)
-			abort();
-		for (const char *c = cause; *c; c++)
-			if ((unsigned char)*c < 0x20 || *c == 0x7f)
-				abort();
+		fuzz_check_cause(cause);
 	}
 	free(cause);
 	return 0;
