@@ -106,6 +106,12 @@ fi
 
 # --- Ctrl-Z, fg, then 200 random resizes down to 1x1, then q ------------------------------
 state_of() { sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -d' ' -f1; }
+# stop_process PID: SIGSTOP, then wait (with the deadline) until the kernel shows it stopped
+stop_process() {
+	kill -STOP "$1"
+	n=$((DEADLINE * 20))
+	while [ "$n" -gt 0 ] && [ "$(state_of "$1")" != T ]; do sleep 0.05; n=$((n - 1)); done
+}
 stopped() { [ "$(state_of "$PID")" = T ] && lacks '^ model '; }
 TAG=$((TAG + 1))
 new_session 120 40
@@ -153,9 +159,7 @@ new_session 100 30
 # from converged (it would pause itself)
 start $TAG --preset fig1 --seed 1 --speed 0 --eta 1e-5
 if wait_until drawn && PID=$(gd_pid) && [ -n "$PID" ]; then
-	kill -STOP "$PID"
-	n=$((DEADLINE * 20))
-	while [ "$n" -gt 0 ] && [ "$(state_of "$PID")" != T ]; do sleep 0.05; n=$((n - 1)); done
+	stop_process "$PID"
 	keys Escape
 	keys q
 	sleep 0.3 # the stop must outlast the Alt window: this sets up the condition tested
@@ -178,9 +182,7 @@ paused() { printf '%s\n' "$SCREEN" | grep -- '^ model ' | grep -q paused; }
 if wait_until drawn && PID=$(gd_pid) && [ -n "$PID" ]; then
 	keys Space
 	wait_until paused >/dev/null
-	kill -STOP "$PID"
-	n=$((DEADLINE * 20))
-	while [ "$n" -gt 0 ] && [ "$(state_of "$PID")" != T ]; do sleep 0.05; n=$((n - 1)); done
+	stop_process "$PID"
 	keys Escape
 	keys q
 	sleep 0.3 # as above
@@ -199,7 +201,6 @@ fi
 TAG=$((TAG + 1))
 new_session 100 30
 start $TAG $ARGS
-paused() { printf '%s\n' "$SCREEN" | grep -- '^ model ' | grep -q paused; }
 if wait_until drawn && PID=$(gd_pid) && [ -n "$PID" ]; then
 	keys Space
 	wait_until paused >/dev/null
